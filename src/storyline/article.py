@@ -26,7 +26,7 @@ class Origin:
 
 @dataclass(frozen=True, slots=True)
 class RawArticle:
-    """What a reader found, before cleaning. `text` is decoded (and mojibake-fixed) but not cleaned."""
+    """What a reader found: `text` is decoded (and mojibake-fixed) but not yet cleaned."""
 
     id: str
     origin: Origin

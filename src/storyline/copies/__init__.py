@@ -1,0 +1,161 @@
+"""Copies: exact duplicates, reprints, versions and passage-level reuse, with direction and diffs.
+
+One call for a corpus in memory::
+
+    report = find_copies(articles)   # CopyReport
+    report.copies[0].to_json()       # {a, b, relation, earlier, similarity, passages, evidence}
+    report.families                  # connected copy groups with a canonical member
+    report.diffs[(a, b)]             # only_a / only_b / shared / changed
+
+The steps, for a store that streams (texts are never held for the whole corpus)::
+
+    prints = [fingerprint(article, settings) for article in stream]    # compact numpy arrays
+    cands = find_candidates(prints, settings)                          # exact + LSH + rare anchors
+    for copy, alignment in relate_candidates(cands, fetch, settings):  # fetch(ids) -> {id: Article}
+        ...                                                            # store copy, diff(alignment)
+    families = build_families(copies, members_from_prints(prints))
+
+Pipeline: tokens -> fingerprints -> candidates -> align -> relate -> diff -> families; each
+module's docstring explains its step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+from storyline.article import Article
+from storyline.copies.align import (
+    Alignment,
+    Fetch,
+    Text,
+    align_articles,
+    align_texts,
+    iter_alignments,
+)
+from storyline.copies.candidates import Candidates, by_names, find_candidates
+from storyline.copies.diff import diff
+from storyline.copies.families import Member, build_families
+from storyline.copies.fingerprints import DocPrint, fingerprint
+from storyline.copies.records import (
+    COPY_RELATIONS,
+    RELATIONS,
+    Copy,
+    CopyReport,
+    CopySettings,
+    Diff,
+    Edit,
+    Family,
+    Passage,
+    Relation,
+    Span,
+)
+from storyline.copies.relate import relate
+from storyline.copies.tokens import Tokens, tokenize
+
+__all__ = [
+    "COPY_RELATIONS",
+    "RELATIONS",
+    "Alignment",
+    "Candidates",
+    "Copy",
+    "CopyReport",
+    "CopySettings",
+    "Diff",
+    "DocPrint",
+    "Edit",
+    "Family",
+    "Fetch",
+    "Member",
+    "Passage",
+    "Relation",
+    "Span",
+    "Text",
+    "Tokens",
+    "align_articles",
+    "align_texts",
+    "build_families",
+    "compare",
+    "diff",
+    "find_candidates",
+    "find_copies",
+    "fingerprint",
+    "members_from_prints",
+    "relate",
+    "relate_candidates",
+    "tokenize",
+]
+
+
+def members_from_prints(prints: Iterable[DocPrint]) -> dict[str, Member]:
+    return {p.id: Member(p.words, p.published) for p in prints}
+
+
+def relate_candidates(
+    candidates: Candidates,
+    fetch: Fetch,
+    settings: CopySettings | None = None,
+    batch_pairs: int = 2000,
+) -> Iterator[tuple[Copy, Alignment]]:
+    """Align and relate every candidate pair; yields (copy, alignment), rejected pairs included
+    (their `relation` is None). Texts are fetched `batch_pairs` pairs at a time."""
+    settings = settings or CopySettings()
+    for k, al in iter_alignments(candidates, fetch, settings, batch_pairs):
+        info = {
+            "by": by_names(int(candidates.by[k])),
+            "anchor_hits": int(candidates.anchor_hits[k]),
+        }
+        yield (
+            relate(
+                al,
+                settings,
+                jaccard_est=float(candidates.jaccard_estimate[k]),
+                candidate=info,
+            ),
+            al,
+        )
+
+
+def compare(a: Article, b: Article, settings: CopySettings | None = None) -> tuple[Copy, Diff]:
+    """Relate one pair directly, without candidate generation (relation None when unrelated)."""
+    settings = settings or CopySettings()
+    first, second = (a, b) if a.id < b.id else (b, a)
+    al = align_articles(first, second, settings)
+    return relate(al, settings), diff(al, settings.max_gap_words)
+
+
+def find_copies(articles: Iterable[Article], settings: CopySettings | None = None) -> CopyReport:
+    """Every related pair of a corpus held in memory, its families and diffs.
+
+    Relations are sorted by (a, b) with a < b by id; families by id. Article ids must be distinct.
+    """
+    settings = settings or CopySettings()
+    by_id: dict[str, Article] = {}
+    for article in articles:
+        if article.id in by_id:
+            raise ValueError(f"find_copies: duplicate article id {article.id!r}")
+        by_id[article.id] = article
+    prints = [fingerprint(by_id[i], settings) for i in sorted(by_id)]
+    candidates = find_candidates(prints, settings)
+
+    def fetch(ids: Sequence[str]) -> Mapping[str, Article]:
+        return {i: by_id[i] for i in ids}
+
+    copies: list[Copy] = []
+    rejected: list[Copy] = []
+    diffs: dict[tuple[str, str], Diff] = {}
+    for copy, al in relate_candidates(candidates, fetch, settings):
+        if copy.relation is None:
+            if settings.keep_rejected:
+                rejected.append(copy)
+            continue
+        copies.append(copy)
+        diffs[(copy.a, copy.b)] = diff(al, settings.max_gap_words)
+    copies.sort(key=lambda c: (c.a, c.b))
+    rejected.sort(key=lambda c: (c.a, c.b))
+    families = build_families(copies, members_from_prints(prints))
+    stats = dict(candidates.stats)
+    stats["related"] = len(copies)
+    for rel in RELATIONS:
+        stats[rel] = sum(1 for c in copies if c.relation == rel)
+    stats["families"] = len(families)
+    return CopyReport(tuple(copies), families, diffs, tuple(rejected), stats, settings)

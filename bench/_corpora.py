@@ -1,0 +1,219 @@
+"""Loaders for the shared evaluation data (../shared), as storyline `Article`s.
+
+Nothing here is copied into the repository: every text is read from ../shared at run time.
+The seeds go through `storyline.clean.clean` when it is importable; until the cleaner exists a
+minimal fallback (`fallback_clean`, below) lifts the headline, version notes and credits and drops
+obvious debris, so the copies stage sees roughly what the cleaner will give it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import xxhash
+
+from storyline.article import Article, Origin, Paragraph, RawArticle
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPORA = SHARED / "corpora"
+
+
+def paragraphs_of(text: str, split: str = r"\n[ \t]*\n") -> tuple[Paragraph, ...]:
+    """Paragraph offsets of `text`, blocks separated by `split` (blank lines by default)."""
+    out: list[Paragraph] = []
+    pos = 0
+    for m in [*re.finditer(split, text), None]:
+        end = m.start() if m else len(text)
+        chunk = text[pos:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk.rstrip())
+        if chunk.strip():
+            out.append(Paragraph(pos + lead, pos + trail))
+        if m:
+            pos = m.end()
+    return tuple(out)
+
+
+def make_article(
+    doc_id: str,
+    text: str,
+    *,
+    source: str,
+    locator: str = "",
+    title: str | None = None,
+    published: str | None = None,
+    outlet: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    split: str = r"\n[ \t]*\n",
+) -> Article:
+    """An Article straight from a text (no cleaning): paragraphs are `split`-separated blocks."""
+    origin = Origin(source, locator, xxhash.xxh3_128_hexdigest(text.encode("utf-8")))
+    return Article(
+        id=doc_id,
+        origin=origin,
+        text=text,
+        paragraphs=paragraphs_of(text, split),
+        raw_text=text,
+        title=title,
+        published=published,
+        outlet=outlet,
+        metadata=dict(metadata or {}),
+    )
+
+
+# --- the seeds ----------------------------------------------------------------------------------
+
+_DEBRIS = re.compile(
+    r"^\s*(?:\[ad_\d+\]|published:\s*updated:?|copyright\b.*|.*all rights reserved\.?"
+    r"|this material may not be published.*|.*\((?:AP|AFP|Reuters) Photo[^)]*\)\s*"
+    r"|\S+(?:\s\S+){0,3}getty ?images)\s*$",
+    re.I,
+)
+_NOTE = re.compile(
+    r"^\s*(?:this (?:story|article) has been (?:updated|corrected)|correction:|update:).*$", re.I
+)
+_CREDIT = re.compile(r"^.*\bcontributed to this (?:report|story)\.?\s*$", re.I)
+_BYLINE = re.compile(r"^\s*(?:author|by)\s*:?\s+(.+)$", re.I)
+
+
+def fallback_clean(raw: RawArticle) -> Article:
+    """A minimal stand-in for `storyline.clean.clean` (seeds only; see the module docstring)."""
+    lines = raw.text.splitlines()
+    metadata: dict[str, Any] = {"cleaned_by": "bench fallback"}
+    title = raw.title
+    if raw.headline_in_text and len(lines) > 1 and lines[0].strip() and not lines[1].strip():
+        first = lines[0].strip()
+        if len(first.split()) <= 20 and not first.endswith((".", "]")):
+            title = title or first
+            lines = lines[1:]
+    byline = None
+    kept: list[str] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        if _DEBRIS.match(line):
+            continue
+        if _NOTE.match(line):
+            metadata.setdefault("version_notes", []).append(line.strip())
+            continue
+        if _CREDIT.match(line):
+            metadata.setdefault("credits", []).append(line.strip())
+            continue
+        m = _BYLINE.match(line)
+        if m and byline is None and len(line.split()) <= 8:
+            byline = m.group(1).strip()
+            continue
+        kept.append(line.strip())
+    text = "\n\n".join(kept)
+    return Article(
+        id=raw.id,
+        origin=raw.origin,
+        text=text,
+        paragraphs=paragraphs_of(text),
+        raw_text=raw.text,
+        title=title,
+        byline=byline,
+        metadata=metadata,
+    )
+
+
+def cleaner() -> tuple[Any, str]:
+    """(clean function, its name): storyline's cleaner if importable, else the fallback."""
+    try:
+        from storyline.clean import clean  # type: ignore[attr-defined,unused-ignore]
+
+        return clean, "storyline.clean.clean"
+    except ImportError:
+        return fallback_clean, "bench fallback_clean (storyline.clean.clean not importable)"
+
+
+def load_seeds() -> tuple[list[Article], str]:
+    clean, name = cleaner()
+    out = []
+    for path in sorted((SHARED / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        origin = Origin(str(path), "", xxhash.xxh3_128_hexdigest(text.encode("utf-8")))
+        raw = RawArticle(id=path.name, origin=origin, text=text, headline_in_text=True)
+        try:
+            out.append(clean(raw))
+        except NotImplementedError:
+            out.append(fallback_clean(raw))
+            name = "bench fallback_clean (storyline.clean.clean not implemented)"
+    return out, name
+
+
+# --- pairs-dev ------------------------------------------------------------------------------------
+
+
+def load_pairs_dev() -> list[dict[str, Any]]:
+    path = SHARED / "gold" / "pairs-dev.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def corpus_meta(
+    names: tuple[str, ...] = ("reuters21578", "bbc_news_2225"),
+) -> dict[str, dict[str, Any]]:
+    """id -> {published, outlet} from the derived JSONL corpora (for publication times)."""
+    meta: dict[str, dict[str, Any]] = {}
+    for name in names:
+        for rec in iter_jsonl(CORPORA / f"{name}.jsonl"):
+            meta[rec["id"]] = {"published": rec.get("published"), "outlet": rec.get("outlet")}
+    return meta
+
+
+# --- JSONL corpora and impresso -------------------------------------------------------------------
+
+
+def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def load_jsonl_corpus(name: str) -> list[Article]:
+    path = CORPORA / f"{name}.jsonl"
+    out = []
+    for n, rec in enumerate(iter_jsonl(path), 1):
+        out.append(
+            make_article(
+                rec["id"],
+                rec.get("text") or "",
+                source=str(path),
+                locator=f"line {n}",
+                title=rec.get("title"),
+                published=rec.get("published"),
+                outlet=rec.get("outlet"),
+            )
+        )
+    return out
+
+
+def load_impresso() -> tuple[list[Article], dict[str, int]]:
+    """Each passim passage as a document (id: article uid + begin offset), and its cluster."""
+    folder = CORPORA / "impresso_passim_1900" / "passim-output" / "out.json"
+    docs: list[Article] = []
+    cluster: dict[str, int] = {}
+    for path in sorted(folder.glob("*.json")):
+        for n, rec in enumerate(iter_jsonl(path), 1):
+            uid = f"passim-{rec['uid']}-{rec['begin']}"
+            if uid in cluster:
+                continue
+            cluster[uid] = int(rec["cluster"])
+            docs.append(
+                make_article(
+                    uid,
+                    rec.get("text") or "",
+                    source=str(path),
+                    locator=f"line {n}",
+                    published=rec.get("date"),
+                    outlet=rec.get("series"),
+                    metadata={"article": rec.get("id")},
+                )
+            )
+    return docs, cluster

@@ -1,0 +1,104 @@
+"""Ingest + clean throughput on Reuters-21578: articles/s, MB/s and peak RSS.
+
+Runs `storyline build --stages ingest` into a fresh store, once on the corpus as shipped and once
+on a copy replicated N times (ids suffixed), each in its own process so peak RSS is the build's own.
+Memory independent of corpus size shows as equal peak RSS for 1x and Nx.
+
+    .venv/bin/python bench/ingest.py [--copies 3] [--out bench/results/ingest.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpora" / "reuters21578.jsonl"
+
+_CHILD = """
+import resource, sys, time
+from storyline.api import Storyline
+from storyline.pipeline import parse_stages
+start = time.perf_counter()
+with Storyline(sys.argv[2]) as sl:
+    s = sl.build([sys.argv[1]], stages=parse_stages("ingest"))
+elapsed = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(s.read, s.ingested, s.quarantined, elapsed, rss)
+"""
+
+
+def replicate(src: Path, copies: int, dest: Path) -> Path:
+    with dest.open("w", encoding="utf-8") as out:
+        for n in range(copies):
+            with src.open(encoding="utf-8") as f:
+                for line in f:
+                    row = json.loads(line)
+                    row["id"] = f"{row['id']}#{n}"
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return dest
+
+
+def run(corpus: Path, workdir: Path) -> dict[str, float]:
+    db = workdir / f"{corpus.stem}.db"
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(corpus), str(db)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    read, ingested, quarantined, seconds, rss = done.stdout.split()
+    mb = corpus.stat().st_size / 1e6
+    return {
+        "articles": int(read),
+        "ingested": int(ingested),
+        "quarantined": int(quarantined),
+        "seconds": round(float(seconds), 3),
+        "articles_per_s": round(int(read) / float(seconds), 1),
+        "mb_per_s": round(mb / float(seconds), 2),
+        "input_mb": round(mb, 2),
+        "peak_rss_mb": round(float(rss), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--copies", type=int, default=3, help="replication factor for the memory check"
+    )
+    parser.add_argument("--out", type=Path, default=Path("bench/results/ingest.json"))
+    args = parser.parse_args()
+    if not CORPUS.exists():
+        sys.exit(f"missing {CORPUS}: this benchmark reads ../shared/corpora")
+    started = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        single = run(CORPUS, workdir)
+        big = run(
+            replicate(CORPUS, args.copies, workdir / f"reuters_x{args.copies}.jsonl"), workdir
+        )
+    result = {
+        "benchmark": "ingest+clean (storyline build --stages ingest)",
+        "corpus": str(CORPUS.name),
+        "x1": single,
+        f"x{args.copies}": big,
+        "rss_growth_ratio": round(big["peak_rss_mb"] / single["peak_rss_mb"], 3),
+        "ran_at": started,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(
+        f"ingest reuters21578: {single['articles_per_s']:,.0f} articles/s, "
+        f"{single['mb_per_s']:.2f} MB/s, peak RSS {single['peak_rss_mb']:.0f} MB; "
+        f"x{args.copies}: {big['articles_per_s']:,.0f} articles/s, "
+        f"peak RSS {big['peak_rss_mb']:.0f} MB (ratio {result['rss_growth_ratio']}) → {args.out}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# One command: set up storyline and run it on the bundled sample corpus (examples/sample).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+db=${DB:-sample.db}
+rm -f "$db" "$db-wal" "$db-shm"
+.venv/bin/storyline build examples/sample --db "$db"
+.venv/bin/storyline articles --db "$db"
+.venv/bin/storyline quarantine --db "$db"
+echo "Explore further: .venv/bin/storyline article bridge-closure-wire.txt --db $db"

@@ -1,0 +1,239 @@
+"""The command line: a thin layer over `storyline.api.Storyline`.
+
+Article text is untrusted, so it is only ever printed as rich `Text` (never parsed as markup).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
+from rich.table import Table
+from rich.text import Text
+
+from storyline import __version__, serialize
+from storyline.api import FORMATS, Storyline
+from storyline.errors import StorylineError
+from storyline.pipeline import BuildSummary, parse_stages
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Turn a pile of news articles into the stories behind them.",
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+# Options every command shares, defined once.
+DbOption = Annotated[
+    Path, typer.Option("--db", help="The storyline store (SQLite file).", show_default=True)
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print stable JSON (see README).")]
+DEFAULT_DB = Path("storyline.db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"storyline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """storyline: copies, stories, quotes and timelines from news articles."""
+
+
+class _BuildProgress:
+    """Draws the build's progress: one bar over input files, one counter of records."""
+
+    def __init__(self, bars: RichProgress) -> None:
+        self.bars = bars
+        self.files = bars.add_task("files", total=None)
+        self.articles = bars.add_task("records", total=None)
+
+    def sources(self, total: int) -> None:
+        self.bars.update(self.files, total=total)
+
+    def source_done(self, name: str) -> None:
+        self.bars.advance(self.files)
+
+    def records(self, n: int) -> None:
+        self.bars.advance(self.articles, n)
+
+
+@app.command("build")
+def build_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    db: DbOption = DEFAULT_DB,
+    stages: Annotated[
+        str | None, typer.Option(help="Run only these stages, e.g. 'ingest'.")
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Ingest and clean PATHS into the store, then run the later stages (incremental, resumable)."""
+    chosen = parse_stages(stages)
+    bars = RichProgress(
+        TextColumn("{task.description:>8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=json_out or not err.is_terminal,
+    )
+    with Storyline(db) as sl, bars:
+        summary = sl.build(paths, stages=chosen, progress=_BuildProgress(bars))
+    if json_out:
+        _print_json(summary.as_dict())
+    else:
+        _print_summary(summary, db)
+
+
+def _print_summary(s: BuildSummary, db: Path) -> None:
+    table = Table(title=f"storyline build → {db}", show_header=False, title_justify="left")
+    rows = [
+        ("stages", ", ".join(s.stages)),
+        ("files read", f"{s.sources:,} ({s.sources_unchanged:,} unchanged, skipped)"),
+        ("records read", f"{s.read:,}"),
+        ("ingested", f"{s.ingested:,}"),
+        (
+            "quarantined",
+            f"{s.quarantined:,}" + ("  (see: storyline quarantine)" if s.quarantined else ""),
+        ),
+        ("boilerplate spans removed", f"{s.removals:,}"),
+        ("duplicate ids renamed", f"{s.duplicate_ids:,}"),
+        ("time", f"{s.seconds:.2f} s"),
+    ]
+    for key, value in rows:
+        table.add_row(key, value)
+    out.print(table)
+
+
+@app.command("articles")
+def articles_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None:
+    """List the articles in the store."""
+    with Storyline(db, create=False) as sl:
+        rows = (serialize.article_summary(a) for a in sl.articles())
+        if json_out:
+            _print_json_array(rows)
+            return
+        table = Table("id", "title", "outlet", "published", "chars")
+        for r in rows:
+            table.add_row(
+                *(Text(str(r[k] or "")) for k in ("id", "title", "outlet", "published", "chars"))
+            )
+        out.print(table)
+
+
+@app.command("article")
+def article_cmd(
+    article_id: Annotated[str, typer.Argument(metavar="ID")],
+    db: DbOption = DEFAULT_DB,
+    json_out: JsonOption = False,
+) -> None:
+    """Show one article: clean text, metadata, and what cleaning removed and why."""
+    with Storyline(db, create=False) as sl:
+        a = serialize.article_full(sl.article(article_id))
+    if json_out:
+        _print_json(a)
+        return
+    out.print(Text(a["title"] or "(no title)", style="bold"))
+    for key in ("id", "outlet", "published", "url", "byline", "source", "locator", "raw_hash"):
+        if a[key]:
+            out.print(Text.assemble((f"{key}: ", "dim"), str(a[key])))
+    for key, value in a["metadata"].items():
+        out.print(Text.assemble((f"{key}: ", "dim"), json.dumps(value, ensure_ascii=False)))
+    out.print()
+    out.print(Text(a["text"]))
+    if a["removed"]:
+        out.print()
+        table = Table(
+            "rule", "removed text", "kept as", title="removed by cleaning", title_justify="left"
+        )
+        for r in a["removed"]:
+            table.add_row(Text(r["rule"]), Text(r["text"]), Text(r["lifted_to"] or "—"))
+        out.print(table)
+
+
+@app.command("quarantine")
+def quarantine_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None:
+    """List every input record that was not ingested, with the reason."""
+    with Storyline(db, create=False) as sl:
+        rows = [serialize.rejected(r) for r in sl.quarantine()]
+    if json_out:
+        _print_json(rows)
+        return
+    if not rows:
+        out.print("nothing quarantined")
+        return
+    table = Table("source", "where", "reason")
+    for r in rows:
+        table.add_row(Text(r["source"]), Text(r["locator"]), Text(r["reason"]))
+    out.print(table)
+
+
+@app.command("search")
+def search_cmd(
+    query: Annotated[str, typer.Argument(help="An SQLite FTS5 query, e.g. 'kim AND letter'.")],
+    db: DbOption = DEFAULT_DB,
+    limit: int = 20,
+    json_out: JsonOption = False,
+) -> None:
+    """Full-text search over titles and clean texts."""
+    with Storyline(db, create=False) as sl:
+        ids = sl.search(query, limit)
+        rows = [serialize.article_summary(a) for a in sl.store.articles(ids).values()]
+    rows.sort(key=lambda r: ids.index(r["id"]))
+    if json_out:
+        _print_json(rows)
+        return
+    for r in rows:
+        out.print(Text.assemble((r["id"], "bold"), "  ", r["title"] or ""))
+
+
+@app.command("export")
+def export_cmd(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write into.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")
+    ] = "parquet",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export every table as Parquet or JSONL files."""
+    with Storyline(db, create=False) as sl:
+        for path in sl.export(fmt, out_dir):
+            out.print(Text(str(path)))
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def _print_json_array(rows: Iterable[dict[str, Any]]) -> None:
+    """A JSON array, streamed row by row so a large store never sits in memory."""
+    sys.stdout.write("[")
+    for i, row in enumerate(rows):
+        sys.stdout.write(
+            ("\n  " if i == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False, sort_keys=True)
+        )
+    sys.stdout.write("\n]\n")
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit status 1, never a traceback."""
+    try:
+        app()
+    except StorylineError as exc:
+        sys.stderr.write(f"error: {exc}\n")  # plain write: one line, never wrapped
+        sys.exit(1)

@@ -1,0 +1,422 @@
+"""Passage alignment of one candidate pair, with character offsets into both clean texts.
+
+1. Seeds: word n-grams present in both texts (n-grams repeated more than `max_seed_repeats`
+   times inside one text are ignored), found by sorting and binary search.
+2. Blocks: seeds on the same diagonal at consecutive positions form an exact block of words.
+3. Passages: blocks are chained in reading order of A; a block continues a passage when it
+   starts at most `max_gap_words` after the passage's end in both texts, so a small edit
+   ("said" -> "told", a dropped clause, a changed spelling) stays inside one passage. A longer
+   gap (up to `fuzzy_gap_words`, about as long on both sides) is bridged when the two gaps read
+   alike (rapidfuzz character similarity >= `fuzzy_gap_similarity`): OCR noise and respelling,
+   not an inserted paragraph. A block that jumps back in B starts a new passage, so reordered
+   paragraphs align as separate passages and inserted paragraphs are simply left out.
+   A gap where both texts hold numbers and the numbers differ is bridged but counted as a
+   number conflict, and the passage's `solid_words` is its longest stretch free of conflicts
+   (recurring template reports share their wording, not their figures). Short unaligned slots
+   that correspond in both texts (before the first passage, after the last, between
+   consecutive passages) are checked for differing numbers the same way.
+4. Overlapping passages are resolved greedily, longest first; passages under
+   `min_passage_words` matched words are dropped.
+
+Normalised tokens (`tokens.py`) make "empty-handed" and "empty handed" the same words, so such
+spans align inside one passage; `diff.py` reports them as changed edits.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz
+
+from storyline.article import Article
+from storyline.copies.candidates import Candidates
+from storyline.copies.fingerprints import U64, article_tokens, ngram_hashes, token_hashes
+from storyline.copies.metadata import version_notes
+from storyline.copies.records import CopySettings, Passage
+from storyline.copies.tokens import Tokens
+
+Fetch = Callable[[Sequence[str]], Mapping[str, Article]]
+"""Loads articles by id, a batch at a time (the store reads them in one query)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Text:
+    """An article's tokens and their hashes, ready for alignment."""
+
+    article: Article
+    tokens: Tokens
+    grams: U64  # hashes of the `ngram_words`-grams (Jaccard, containment, anchors)
+    seeds: U64  # hashes of the `seed_words`-grams (alignment seeds)
+    notes: tuple[str, ...]  # version notes (lifted by the cleaner, or left in the text)
+
+    @classmethod
+    def of(cls, article: Article, settings: CopySettings) -> Text:
+        tokens = article_tokens(article)
+        hashes = token_hashes(tokens.words)
+        grams = ngram_hashes(hashes, settings.ngram_words)
+        seeds = (
+            grams
+            if settings.seed_words == settings.ngram_words
+            else ngram_hashes(hashes, settings.seed_words)
+        )
+        return cls(article, tokens, grams, seeds, version_notes(article))
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """An exact run of matching words: tokens [a0, a1) of A equal tokens [b0, b1) of B."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+
+    @property
+    def length(self) -> int:
+        return self.a1 - self.a0
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPassage:
+    """A passage in token positions, with the blocks it is made of and its flags."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    matched: int
+    solid: int
+    conflicts: int
+    blocks: tuple[Block, ...]
+    quote_a: float
+    quote_b: float
+    common: float
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Alignment:
+    """The aligned passages of a pair and the figures the relation rules read."""
+
+    a: Text
+    b: Text
+    passages: tuple[Passage, ...]
+    token_passages: tuple[TokenPassage, ...]
+    jaccard: float
+    containment_a: float
+    containment_b: float
+    coverage_a: float
+    coverage_b: float
+    numbers_agree: int
+    numbers_conflict: int
+
+    @property
+    def longest(self) -> int:
+        return max((p.matched for p in self.token_passages), default=0)
+
+    def covered(self, side: str) -> npt.NDArray[np.bool_]:
+        """Which tokens of side 'a' or 'b' lie inside a passage."""
+        text = self.a if side == "a" else self.b
+        mask = np.zeros(len(text.tokens), dtype=np.bool_)
+        for p in self.token_passages:
+            if side == "a":
+                mask[p.a0 : p.a1] = True
+            else:
+                mask[p.b0 : p.b1] = True
+        return mask
+
+
+def _seed_matches(
+    ga: U64, gb: U64, max_repeats: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Positions (i in A, j in B) with ga[i] == gb[j], skipping n-grams repeated too often."""
+    empty = np.zeros(0, dtype=np.int64)
+    if len(ga) == 0 or len(gb) == 0:
+        return empty, empty
+    order_b = np.argsort(gb, kind="stable")
+    sorted_b = gb[order_b]
+    lo = np.searchsorted(sorted_b, ga, side="left")
+    hi = np.searchsorted(sorted_b, ga, side="right")
+    sorted_a = np.sort(ga)
+    in_a = np.searchsorted(sorted_a, ga, side="right") - np.searchsorted(sorted_a, ga, side="left")
+    in_b = hi - lo
+    counts = np.where((in_a <= max_repeats) & (in_b <= max_repeats), in_b, 0)
+    total = int(counts.sum())
+    if total == 0:
+        return empty, empty
+    ai = np.repeat(np.arange(len(ga), dtype=np.int64), counts)
+    first = np.repeat(lo - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    bj = order_b[first + np.arange(total)].astype(np.int64)
+    return ai, bj
+
+
+def _overlap(ga: U64, gb: U64) -> tuple[int, int, int]:
+    """(distinct in A, distinct in B, distinct in both) of two n-gram hash arrays."""
+    ua, ub = np.unique(ga), np.unique(gb)
+    if len(ua) == 0 or len(ub) == 0:
+        return len(ua), len(ub), 0
+    pos = np.minimum(np.searchsorted(ub, ua), len(ub) - 1)
+    return len(ua), len(ub), int(np.count_nonzero(ub[pos] == ua))
+
+
+def _blocks(ai: npt.NDArray[np.int64], bj: npt.NDArray[np.int64], n: int) -> list[Block]:
+    if len(ai) == 0:
+        return []
+    diag = bj - ai
+    order = np.lexsort((ai, diag))
+    ai, diag = ai[order], diag[order]
+    brk = np.flatnonzero((diag[1:] != diag[:-1]) | (ai[1:] != ai[:-1] + 1)) + 1
+    starts = np.concatenate(([0], brk))
+    ends = np.concatenate((brk, [len(ai)])) - 1
+    blocks = [
+        Block(int(ai[s]), int(ai[e]) + n, int(ai[s] + diag[s]), int(ai[e] + diag[s]) + n)
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+    ]
+    blocks.sort(key=lambda b: (b.a0, b.b0))
+    return blocks
+
+
+def _number_conflict(ta: Tokens, tb: Tokens, a0: int, a1: int, b0: int, b1: int) -> int:
+    """How many numbers differ in a gap that holds numbers on both sides (0: no conflict)."""
+    na = Counter(ta.words[i] for i in range(a0, a1) if ta.numeric[i])
+    nb = Counter(tb.words[j] for j in range(b0, b1) if tb.numeric[j])
+    if not na or not nb or na == nb:
+        return 0
+    return max(sum((na - nb).values()), sum((nb - na).values()))
+
+
+@dataclass(slots=True)
+class _Chain:
+    blocks: list[Block]
+    a_end: int
+    b_end: int
+    breaks: list[int]  # indices of blocks preceded by a number conflict
+    conflicts: int = 0
+
+    def solid(self) -> int:
+        """Matched words of the longest stretch free of number conflicts."""
+        edges = [0, *self.breaks, len(self.blocks)]
+        return max(sum(b.length for b in self.blocks[s:e]) for s, e in itertools.pairwise(edges))
+
+
+def _chain(
+    blocks: list[Block], ta: Tokens, tb: Tokens, settings: CopySettings
+) -> tuple[list[_Chain], int]:
+    gap = settings.max_gap_words
+    fuzzy = max(gap, settings.fuzzy_gap_words)
+    chains: list[_Chain] = []
+    active: list[_Chain] = []
+    conflicts = 0
+    for blk in blocks:
+        active = [c for c in active if c.a_end >= blk.a0 - fuzzy]
+        best: _Chain | None = None
+        best_trimmed = blk
+        best_score = 0
+        for chain in active:
+            ga, gb = blk.a0 - chain.a_end, blk.b0 - chain.b_end
+            over = max(0, -ga, -gb)
+            if over >= blk.length:
+                continue
+            ga, gb = ga + over, gb + over
+            if ga > gap or gb > gap:
+                # a longer gap is bridged only when both sides read alike (OCR noise, spelling)
+                if ga > fuzzy or gb > fuzzy or abs(ga - gb) > gap:
+                    continue
+                if best is not None and ga + gb >= best_score:
+                    continue
+                if not _alike(
+                    ta, tb, chain.a_end, blk.a0 + over, chain.b_end, blk.b0 + over, settings
+                ):
+                    continue
+            if best is None or ga + gb < best_score:
+                best, best_score = chain, ga + gb
+                best_trimmed = Block(blk.a0 + over, blk.a1, blk.b0 + over, blk.b1)
+        if best is None:
+            chain = _Chain([blk], blk.a1, blk.b1, [])
+            chains.append(chain)
+            active.append(chain)
+        else:
+            clash = _number_conflict(
+                ta, tb, best.a_end, best_trimmed.a0, best.b_end, best_trimmed.b0
+            )
+            if clash:
+                conflicts += clash
+                best.conflicts += clash
+                best.breaks.append(len(best.blocks))
+            best.blocks.append(best_trimmed)
+            best.a_end, best.b_end = best_trimmed.a1, best_trimmed.b1
+    return chains, conflicts
+
+
+def _alike(
+    ta: Tokens, tb: Tokens, a0: int, a1: int, b0: int, b1: int, settings: CopySettings
+) -> bool:
+    """Whether two gaps read alike: character similarity of their words >= the setting."""
+    sa = " ".join(ta.words[a0:a1])
+    sb = " ".join(tb.words[b0:b1])
+    return bool(fuzz.ratio(sa, sb) >= 100 * settings.fuzzy_gap_similarity)
+
+
+def _slot_conflicts(
+    kept: list[TokenPassage], ta: Tokens, tb: Tokens, settings: CopySettings
+) -> int:
+    """Differing numbers in corresponding slots around the passages: before the first passage,
+    after the last, and between passages that follow each other in both texts, where both
+    slots are short (<= `fuzzy_gap_words`). A template report shares its wording and differs
+    exactly there ("Pay April 15 Record March 23" vs "Pay June 8 Record May 22")."""
+    if not kept:
+        return 0
+    limit = max(settings.max_gap_words, settings.fuzzy_gap_words)
+    ordered = sorted(kept, key=lambda p: p.a0)
+    slots = [(0, ordered[0].a0, 0, ordered[0].b0)]
+    slots += [(p.a1, q.a0, p.b1, q.b0) for p, q in itertools.pairwise(ordered) if q.b0 >= p.b1]
+    slots.append((ordered[-1].a1, len(ta), ordered[-1].b1, len(tb)))
+    total = 0
+    for a0, a1, b0, b1 in slots:
+        if 0 < a1 - a0 <= limit and 0 < b1 - b0 <= limit:
+            total += _number_conflict(ta, tb, a0, a1, b0, b1)
+    return total
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in taken)
+
+
+def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = None) -> Alignment:
+    """Align two texts (see the module docstring). `common` holds boilerplate anchor hashes."""
+    ta, tb = a.tokens, b.tokens
+    n = settings.ngram_words
+    ai, bj = _seed_matches(a.seeds, b.seeds, settings.max_seed_repeats)
+    chains, conflicts = _chain(_blocks(ai, bj, settings.seed_words), ta, tb, settings)
+    chains.sort(key=lambda c: (-sum(x.length for x in c.blocks), c.blocks[0].a0, c.blocks[0].b0))
+    taken_a: list[tuple[int, int]] = []
+    taken_b: list[tuple[int, int]] = []
+    kept: list[TokenPassage] = []
+    agree = 0
+    for chain in chains:
+        a0, a1 = chain.blocks[0].a0, chain.a_end
+        b0, b1 = chain.blocks[0].b0, chain.b_end
+        matched = sum(x.length for x in chain.blocks)
+        if matched < settings.min_passage_words:
+            continue
+        if _overlaps(a0, a1, taken_a) or _overlaps(b0, b1, taken_b):
+            continue
+        taken_a.append((a0, a1))
+        taken_b.append((b0, b1))
+        agree += sum(int(ta.numeric[x.a0 : x.a1].sum()) for x in chain.blocks)
+        kept.append(
+            TokenPassage(
+                a0,
+                a1,
+                b0,
+                b1,
+                matched,
+                chain.solid(),
+                chain.conflicts,
+                tuple(chain.blocks),
+                float(ta.quoted[a0:a1].mean()),
+                float(tb.quoted[b0:b1].mean()),
+                _common_share(a.grams[a0 : max(a0, a1 - n + 1)], settings, common),
+            )
+        )
+    if not kept and 0 < len(ta) < n and ta.words == tb.words:
+        # too short for an n-gram seed, but word for word the same: one whole-text passage
+        whole = Block(0, len(ta), 0, len(tb))
+        kept.append(
+            TokenPassage(
+                0,
+                len(ta),
+                0,
+                len(tb),
+                len(ta),
+                len(ta),
+                0,
+                (whole,),
+                float(ta.quoted.mean()),
+                float(tb.quoted.mean()),
+                0.0,
+            )
+        )
+    kept.sort(key=lambda p: (p.a0, p.b0))
+    passages = tuple(
+        Passage(
+            int(ta.starts[p.a0]),
+            int(ta.ends[p.a1 - 1]),
+            int(tb.starts[p.b0]),
+            int(tb.ends[p.b1 - 1]),
+            p.matched,
+            p.solid,
+            conflicts=p.conflicts,
+            quoted=p.quote_a >= settings.quote_share and p.quote_b >= settings.quote_share,
+            boilerplate=p.common >= settings.boilerplate_share,
+        )
+        for p in kept
+    )
+    n_a, n_b, inter = _overlap(a.grams, b.grams)
+    union = n_a + n_b - inter
+    cov_a = sum(p.a1 - p.a0 for p in kept) / len(ta) if len(ta) else 0.0
+    cov_b = sum(p.b1 - p.b0 for p in kept) / len(tb) if len(tb) else 0.0
+    return Alignment(
+        a,
+        b,
+        passages,
+        tuple(kept),
+        jaccard=inter / union if union else 0.0,
+        containment_a=inter / n_a if n_a else 0.0,
+        containment_b=inter / n_b if n_b else 0.0,
+        coverage_a=cov_a,
+        coverage_b=cov_b,
+        numbers_agree=agree,
+        numbers_conflict=conflicts + _slot_conflicts(kept, ta, tb, settings),
+    )
+
+
+def _common_share(grams: U64, settings: CopySettings, common: U64 | None) -> float:
+    """Share of a passage's anchors (sampled n-grams) that are boilerplate (in > max_df docs)."""
+    if common is None or len(common) == 0 or len(grams) == 0:
+        return 0.0
+    if settings.anchor_modulo > 1:
+        grams = grams[grams % np.uint64(settings.anchor_modulo) == 0]
+    if len(grams) == 0:
+        return 0.0
+    pos = np.searchsorted(common, grams)
+    pos[pos >= len(common)] = 0
+    return float(np.mean(common[pos] == grams))
+
+
+def align_articles(
+    a: Article, b: Article, settings: CopySettings | None = None, common: U64 | None = None
+) -> Alignment:
+    settings = settings or CopySettings()
+    return align_texts(Text.of(a, settings), Text.of(b, settings), settings, common)
+
+
+def iter_alignments(
+    candidates: Candidates,
+    fetch: Fetch,
+    settings: CopySettings | None = None,
+    batch_pairs: int = 2000,
+) -> Iterator[tuple[int, Alignment]]:
+    """Align every candidate pair, loading texts with `fetch` one batch of pairs at a time.
+
+    Yields (candidate index, alignment) in candidate order; each alignment's `a` is the pair's
+    smaller id. Only the current batch's texts are held in memory.
+    """
+    settings = settings or CopySettings()
+    ids = candidates.ids
+    pairs = candidates.pairs
+    for start in range(0, len(pairs), batch_pairs):
+        batch = pairs[start : start + batch_pairs]
+        wanted = sorted({ids[i] for i in np.unique(batch).tolist()})
+        articles = fetch(wanted)
+        missing = [w for w in wanted if w not in articles]
+        if missing:
+            raise KeyError(f"fetch did not return articles {missing[:5]}")
+        texts = {w: Text.of(articles[w], settings) for w in wanted}
+        for k, (i, j) in enumerate(batch.tolist()):
+            a, b = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
+            yield start + k, align_texts(texts[a], texts[b], settings, candidates.common)

@@ -1,0 +1,278 @@
+"""Candidate pairs without quadratic work: identical texts, MinHash LSH buckets and rare anchors.
+
+Three generators, each sort-based over numpy arrays:
+
+* exact: documents with the same normalised token sequence hash. Each group of identical texts
+  is represented by its first member in the two generators below (so copies of one text neither
+  multiply the work nor make their own anchors look like boilerplate); the pairs found for the
+  representative are then repeated for the members of groups up to `max_exact_group`;
+* LSH: MinHash signatures cut into bands; documents sharing a band key share a bucket
+  (catches whole-text near duplicates, Jaccard from about 0.4 with the default 32 x 4);
+* anchors (in the spirit of passim): sampled word n-grams found in few documents
+  (2 .. `max_df`); two documents sharing at least `min_anchor_hits` of them become a pair. This
+  finds long shared passages inside otherwise different texts, which whole-text Jaccard misses.
+  Anchors in more than `max_df` documents are boilerplate: they propose nothing, and the
+  alignment step gets their hashes (`Candidates.common`) to flag boilerplate passages.
+
+Buckets and anchors are grouped by sorting (hash, doc) arrays, and pairs are emitted per group,
+so the work grows with the number of candidate pairs, not with the square of the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.copies.fingerprints import U64, DocPrint, mix64
+from storyline.copies.records import CopySettings
+
+I64 = npt.NDArray[np.int64]
+
+BY_EXACT = 1
+BY_LSH = 2
+BY_ANCHORS = 4
+_BY_NAMES = ((BY_EXACT, "exact_text"), (BY_LSH, "minhash_lsh"), (BY_ANCHORS, "rare_anchors"))
+_PARTITIONS = 16  # anchor hash-space partitions processed one at a time (bounds memory)
+
+
+def by_names(flags: int) -> list[str]:
+    return [name for bit, name in _BY_NAMES if flags & bit]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Candidates:
+    """Candidate pairs as index arrays into `ids` (i < j), with how each was found."""
+
+    ids: tuple[str, ...]
+    pairs: I64  # shape (k, 2)
+    by: npt.NDArray[np.uint8]
+    anchor_hits: npt.NDArray[np.int32]
+    jaccard_estimate: npt.NDArray[np.float32]
+    common: U64  # sorted anchor hashes found in more than max_df documents
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def id_pairs(self) -> list[tuple[str, str]]:
+        return [(self.ids[i], self.ids[j]) for i, j in self.pairs.tolist()]
+
+
+def _group_runs(keys: npt.NDArray[np.generic]) -> tuple[I64, I64]:
+    """Start and length of each run of equal values in a sorted array."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts = np.concatenate(([0], change)).astype(np.int64)
+    lengths = np.diff(np.concatenate((starts, [len(keys)]))).astype(np.int64)
+    return starts, lengths
+
+
+def _pair_codes(members: I64, starts: I64, lengths: I64, n_docs: int, max_group: int) -> I64:
+    """Codes i * n_docs + j (i < j) of the pairs inside each group `members[s : s + l]`.
+
+    Groups up to `max_group` give all their pairs; larger ones pair their first member with the
+    rest (enough to connect them, without a quadratic blow-up).
+    """
+    out: list[I64] = []
+    keep = lengths >= 2
+    starts, lengths = starts[keep], lengths[keep]
+    for length in np.unique(lengths).tolist():
+        sel = starts[lengths == length]
+        if length <= max_group:
+            rows = members[sel[:, None] + np.arange(length)[None, :]]
+            ii, jj = np.triu_indices(length, 1)
+            a, b = rows[:, ii].ravel(), rows[:, jj].ravel()
+        else:
+            first = members[sel]
+            rest = members[sel[:, None] + np.arange(1, length)[None, :]]
+            a, b = np.repeat(first, length - 1), rest.ravel()
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        distinct = lo != hi
+        out.append(lo[distinct] * n_docs + hi[distinct])
+    if not out:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate(out)
+
+
+def exact_groups(prints: Sequence[DocPrint], settings: CopySettings) -> tuple[I64, I64]:
+    """(pair codes of identical texts, representative of each document).
+
+    A document's representative is the first (lowest index) document with the same normalised
+    text; only representatives take part in LSH and anchors, so copies of one text neither
+    multiply the work nor make their own anchors look like boilerplate.
+    """
+    n_docs = len(prints)
+    hashes = np.fromiter((p.text_hash for p in prints), dtype=np.uint64, count=n_docs)
+    nonempty = np.fromiter((p.words > 0 for p in prints), dtype=np.bool_, count=n_docs)
+    docs = np.flatnonzero(nonempty).astype(np.int64)
+    docs = docs[np.argsort(hashes[docs], kind="stable")]
+    starts, lengths = _group_runs(hashes[docs])
+    rep_of = np.arange(n_docs, dtype=np.int64)
+    rep_of[docs] = np.repeat(docs[starts], lengths)
+    codes = np.unique(_pair_codes(docs, starts, lengths, n_docs, settings.max_exact_group))
+    return codes, rep_of
+
+
+def _expand(codes: I64, rep_of: I64, n_docs: int, max_group: int) -> I64:
+    """Pairs of representatives -> the same pairs for every member of their (small) groups."""
+    members: dict[int, list[int]] = {}
+    multi = np.flatnonzero(rep_of != np.arange(n_docs))
+    for doc, rep in zip(multi.tolist(), rep_of[multi].tolist(), strict=True):
+        members.setdefault(rep, [rep]).append(doc)
+    members = {r: m for r, m in members.items() if len(m) <= max_group}
+    if not members or len(codes) == 0:
+        return codes
+    out: list[int] = []
+    for code in codes.tolist():
+        i, j = divmod(code, n_docs)
+        if i not in members and j not in members:
+            continue
+        for x in members.get(i, [i]):
+            for y in members.get(j, [j]):
+                if (x, y) != (i, j):
+                    out.append(min(x, y) * n_docs + max(x, y))
+    return np.unique(np.concatenate((codes, np.asarray(out, dtype=np.int64))))
+
+
+def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySettings) -> I64:
+    """Pairs sharing at least one LSH band key (documents in `usable` only)."""
+    n_docs = len(signatures)
+    rows = settings.lsh_rows
+    out: list[I64] = []
+    sigs = signatures[usable].astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(settings.lsh_bands):
+            key = np.full(len(usable), np.uint64(band), dtype=np.uint64)
+            for col in range(band * rows, (band + 1) * rows):
+                key = mix64(key * np.uint64(0x100000001B3) + sigs[:, col])
+            order = np.argsort(key, kind="stable")
+            starts, lengths = _group_runs(key[order])
+            out.append(_pair_codes(usable[order], starts, lengths, n_docs, settings.lsh_max_bucket))
+    if not out:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(out))
+
+
+def anchor_pairs(
+    prints: Sequence[DocPrint], settings: CopySettings, include: npt.NDArray[np.bool_] | None = None
+) -> tuple[I64, I64, U64]:
+    """(pair codes, shared anchor counts, common anchors) from rare anchors.
+
+    Only documents in `include` (default: all) contribute anchors. The hash space is cut into
+    partitions by the top bits, each grouped on its own; the per-partition pair counts are then
+    summed.
+    """
+    n_docs = len(prints)
+    counts = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
+    if include is not None:
+        counts = np.where(include, counts, 0)
+    if counts.sum() == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.uint64)
+    all_h = np.concatenate([p.anchors for p, c in zip(prints, counts.tolist(), strict=True) if c])
+    all_d = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
+    part = (all_h >> np.uint64(60)).astype(np.int64)
+    codes: list[I64] = []
+    hits: list[I64] = []
+    common: list[U64] = []
+    for k in range(_PARTITIONS):
+        sel = np.flatnonzero(part == k)
+        if len(sel) == 0:
+            continue
+        h, d = all_h[sel], all_d[sel]
+        order = np.argsort(h, kind="stable")
+        h, d = h[order], d[order]
+        starts, lengths = _group_runs(h)
+        common.append(h[starts[lengths > settings.max_df]])
+        rare = (lengths >= 2) & (lengths <= settings.max_df)
+        c = _pair_codes(d, starts[rare], lengths[rare], n_docs, settings.max_df)
+        if len(c):
+            u, n = np.unique(c, return_counts=True)
+            codes.append(u)
+            hits.append(n.astype(np.int64))
+    common_arr = np.sort(np.concatenate(common)) if common else np.zeros(0, dtype=np.uint64)
+    if not codes:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, common_arr
+    all_codes = np.concatenate(codes)
+    all_hits = np.concatenate(hits)
+    order = np.argsort(all_codes, kind="stable")
+    all_codes, all_hits = all_codes[order], all_hits[order]
+    starts, _ = _group_runs(all_codes)
+    return all_codes[starts], np.add.reduceat(all_hits, starts), common_arr
+
+
+def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = None) -> Candidates:
+    """Candidate pairs of a corpus given as fingerprints (in any order; ids must be distinct)."""
+    settings = settings or CopySettings()
+    ids = tuple(p.id for p in prints)
+    if len(set(ids)) != len(ids):
+        raise ValueError("find_candidates: article ids must be distinct")
+    n_docs = len(prints)
+    if n_docs < 2:
+        return _empty(ids)
+    exact, rep_of = exact_groups(prints, settings)
+    signatures = np.stack([p.signature for p in prints])
+    nonempty = np.fromiter((p.words > 0 for p in prints), dtype=np.bool_, count=n_docs)
+    is_rep = nonempty & (rep_of == np.arange(n_docs))
+    usable = np.flatnonzero(is_rep).astype(np.int64)
+    lsh = _expand(lsh_pairs(signatures, usable, settings), rep_of, n_docs, settings.max_exact_group)
+    a_codes, a_hits, common = anchor_pairs(prints, settings, is_rep)
+    strong = a_hits >= settings.min_anchor_hits
+    anchored = a_codes[strong]
+    if len(anchored) and bool(np.any(rep_of != np.arange(n_docs))):
+        expanded = _expand(anchored, rep_of, n_docs, settings.max_exact_group)
+        reps = np.stack((rep_of[expanded // n_docs], rep_of[expanded % n_docs]), axis=1)
+        rep_codes = reps.min(axis=1) * n_docs + reps.max(axis=1)
+        pos = np.searchsorted(a_codes, rep_codes)
+        a_codes, a_hits, anchored = expanded, a_hits[pos], expanded
+
+    codes = np.concatenate((exact, lsh, anchored))
+    flags = np.concatenate(
+        (
+            np.full(len(exact), BY_EXACT, dtype=np.uint8),
+            np.full(len(lsh), BY_LSH, dtype=np.uint8),
+            np.full(len(anchored), BY_ANCHORS, dtype=np.uint8),
+        )
+    )
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    by = np.zeros(len(uniq), dtype=np.uint8)
+    np.bitwise_or.at(by, inverse, flags)
+    hits = np.zeros(len(uniq), dtype=np.int32)
+    pos = np.searchsorted(uniq, a_codes)
+    found = pos < len(uniq)
+    found[found] = uniq[pos[found]] == a_codes[found]
+    hits[pos[found]] = a_hits[found]
+    pairs = np.stack((uniq // n_docs, uniq % n_docs), axis=1).astype(np.int64)
+    estimate = np.zeros(len(pairs), dtype=np.float32)
+    for s in range(0, len(pairs), 65536):
+        block = pairs[s : s + 65536]
+        estimate[s : s + 65536] = np.mean(
+            signatures[block[:, 0]] == signatures[block[:, 1]], axis=1
+        )
+    stats = {
+        "documents": n_docs,
+        "pairs_exact": len(exact),
+        "pairs_lsh": len(lsh),
+        "pairs_anchors": len(anchored),
+        "pairs_anchor_weak": int((~strong).sum()),
+        "candidates": len(pairs),
+        "common_anchors": len(common),
+    }
+    return Candidates(ids, pairs, by, hits, estimate, common, stats)
+
+
+def _empty(ids: tuple[str, ...]) -> Candidates:
+    return Candidates(
+        ids,
+        np.zeros((0, 2), dtype=np.int64),
+        np.zeros(0, dtype=np.uint8),
+        np.zeros(0, dtype=np.int32),
+        np.zeros(0, dtype=np.float32),
+        np.zeros(0, dtype=np.uint64),
+        {"documents": len(ids), "candidates": 0},
+    )

@@ -1,0 +1,68 @@
+"""Copy families: connected groups of exact / near-duplicate / version relations.
+
+Partial reuse does not join families (two stories sharing a background paragraph are still two
+stories). Components come from `scipy.sparse.csgraph.connected_components`. The canonical member
+is the earliest published when every member has a publication time, else the fullest (most
+words); ties go to the smallest id. A family's id is a hash of its sorted member ids, so the same
+members always give the same id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from storyline.copies.metadata import parse_time
+from storyline.copies.records import COPY_RELATIONS, Copy, Family
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What choosing a canonical member needs to know about an article."""
+
+    words: int
+    published: str | None = None
+
+
+def family_id(members: Iterable[str]) -> str:
+    return "fam-" + xxhash.xxh3_64_hexdigest("\x1f".join(sorted(members)).encode("utf-8"))
+
+
+def canonical(members: list[str], info: Mapping[str, Member]) -> tuple[str, str]:
+    """(canonical id, rule) for a family."""
+    times = {m: parse_time(info[m].published) if m in info else None for m in members}
+    if all(t is not None for t in times.values()):
+        best = min(members, key=lambda m: (times[m], m))
+        return best, "earliest_published"
+    best = min(members, key=lambda m: (-(info[m].words if m in info else 0), m))
+    return best, "fullest"
+
+
+def build_families(copies: Iterable[Copy], info: Mapping[str, Member]) -> tuple[Family, ...]:
+    """Families of two or more articles, sorted by id."""
+    edges = [(c.a, c.b) for c in copies if c.relation in COPY_RELATIONS]
+    if not edges:
+        return ()
+    nodes = sorted({x for e in edges for x in e})
+    index = {n: i for i, n in enumerate(nodes)}
+    rows = np.fromiter((index[a] for a, _ in edges), dtype=np.int64, count=len(edges))
+    cols = np.fromiter((index[b] for _, b in edges), dtype=np.int64, count=len(edges))
+    graph = coo_matrix(
+        (np.ones(len(edges), dtype=np.int8), (rows, cols)), shape=(len(nodes), len(nodes))
+    )
+    _, labels = connected_components(graph, directed=False)
+    groups: dict[int, list[str]] = {}
+    for node, label in zip(nodes, labels.tolist(), strict=True):
+        groups.setdefault(label, []).append(node)
+    families = []
+    for members in groups.values():
+        members.sort()
+        best, rule = canonical(members, info)
+        families.append(Family(family_id(members), best, tuple(members), rule))
+    families.sort(key=lambda f: f.id)
+    return tuple(families)

@@ -1,0 +1,58 @@
+"""What the relation and direction rules read from an article besides its words.
+
+Version notes ("This story has been updated ..."), which the cleaner lifts into
+`metadata["version_notes"]` (ones left in the text are found with `patterns.VERSION_NOTE`);
+wire credits (`metadata["wire_credits"]`); and publication times (`Article.published`, ISO 8601).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from storyline.article import Article
+from storyline.copies.patterns import VERSION_NOTE
+
+
+def _strings(value: object) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v]
+    return [str(value)]
+
+
+def version_notes(article: Article) -> tuple[str, ...]:
+    """Update/correction notes: those the cleaner lifted, else ones still in the text."""
+    notes = _strings(article.metadata.get("version_notes"))
+    if not notes:
+        notes = [m.group().strip() for m in VERSION_NOTE.finditer(article.text)]
+    return tuple(notes)
+
+
+def wire_credits(article: Article) -> tuple[str, ...]:
+    return tuple(_strings(article.metadata.get("wire_credits")))
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 date or datetime as a naive UTC datetime; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when
+
+
+def earlier_by_time(a: Article, b: Article) -> tuple[str | None, str]:
+    """('a' | 'b' | None, why): which was published first; dates alone compare as dates."""
+    ta, tb = parse_time(a.published), parse_time(b.published)
+    if ta is None or tb is None:
+        return None, ""
+    date_only = len(a.published or "") <= 10 or len(b.published or "") <= 10
+    ka, kb = (ta.date(), tb.date()) if date_only else (ta, tb)
+    if ka == kb:
+        return None, f"both published {ka.isoformat()}"
+    return ("a" if ka < kb else "b"), f"published {a.published} vs {b.published}"

@@ -1,0 +1,53 @@
+"""Patterns of the copies stage, in one place: word shapes, quote marks, numbers, update notes."""
+
+from __future__ import annotations
+
+import re
+
+# A word: letters/digits/underscores (any script, combining accents kept; one positive character
+# class, which the regex engine scans fastest) joined by inner apostrophes
+# ("korea's", "don't"); or a number with inner separators ("1.5", "5,456,000", "6-3/16": a
+# figure is one token, so a changed figure is one changed token). Between letters, hyphens and
+# dashes are not part of words, so "empty-handed" is the two words "empty handed".
+# A hyphen at a line end followed by a letter ("Vau-\nclier") is a line-break hyphen, joined.
+WORD = re.compile(
+    r"\d+(?:[.,/-]\d+)+"
+    r"|[\w\u0300-\u036f]+(?:(?:['’‘`´]|-[ \t]*\n[ \t]*)[\w\u0300-\u036f]+)*"
+)
+LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*\n[ \t]*")
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+DOUBLE_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
+
+# Quotation marks that open, close, or do either (straight quotes toggle). Single quotes are left
+# out: they double as apostrophes and as headline quotes, which are not speech.
+QUOTE_OPEN = frozenset("“„«‹")
+QUOTE_CLOSE = frozenset("”»›")
+QUOTE_EITHER = frozenset('"＂')
+QUOTE_CHARS = re.compile(r'[“„«‹”»›"＂]')
+
+# Number words that state a value. Magnitudes ("billion") are left out: "1.5 billion" and
+# "two billion" differ in their value, not in the magnitude they share.
+# fmt: off
+NUMBER_WORDS = frozenset((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    "half", "quarter",
+))
+# fmt: on
+
+# Notes that say a text is a later version of itself. The cleaner lifts them into
+# metadata["version_notes"]; these catch the ones left in the text.
+VERSION_NOTE = re.compile(
+    r"(?im)^[ \t]*(?:"
+    r"(?:this|the) (?:story|article|report|post) (?:has been|was|is)"
+    r" (?:updated|corrected|amended|revised)"
+    r"|updated?(?::| at| on)\s*\d"
+    r"|updated with\b"
+    r"|corrections?\s*[:\-—]"
+    r"|corrected\s*[:\-—]"
+    r"|editor'?s'? note\s*[:\-—]"
+    r"|\((?:updates?|corrects?|refiles?|recasts?|adds?)"
+    r" (?:with|to|throughout|para|paragraph|lead|details|quotes?)\b"
+    r")"
+)

@@ -1,0 +1,311 @@
+"""The records the copies stage produces, and the settings that drive it.
+
+`CopySettings` names every threshold the stage uses; `Copy` is one related pair with its evidence
+(`Copy.to_json()` is the pair format the store and the CLI emit); `Family` is a connected group of
+copies with a canonical member; `Diff` says what a related pair shares and where the two differ.
+
+All character offsets index the clean `Article.text` of the article named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+Relation = Literal["exact", "near_duplicate", "version", "partial_reuse"]
+RELATIONS: tuple[Relation, ...] = ("exact", "near_duplicate", "version", "partial_reuse")
+COPY_RELATIONS: frozenset[str] = frozenset({"exact", "near_duplicate", "version"})
+"""Relations that make two articles one copy family (partial reuse does not)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CopySettings:
+    """Every threshold of the copies stage, explicit, typed and seeded.
+
+    One default serves every corpus. Word counts are counts of normalised word tokens
+    (`tokens.tokenize`); shares and coverages are fractions in [0, 1].
+    """
+
+    # --- fingerprints -----------------------------------------------------------------------
+    ngram_words: int = 5
+    """Words per n-gram: the shingle for MinHash, the rare anchor and the alignment seed."""
+    num_perm: int = 128
+    """MinHash permutations per document."""
+    seed: int = 1
+    """Seed of the MinHash permutations (results are identical across runs and machines)."""
+
+    # --- candidates -------------------------------------------------------------------------
+    lsh_bands: int = 32
+    """LSH bands; `num_perm / lsh_bands` rows each (32 x 4 catches Jaccard from about 0.4)."""
+    lsh_max_bucket: int = 200
+    """An LSH bucket with more documents than this pairs only its first member with the rest."""
+    anchor_modulo: int = 4
+    """Keep an n-gram as an anchor only when its hash is 0 modulo this (1 keeps them all)."""
+    max_df: int = 100
+    """Anchors in more documents than this are boilerplate and propose no pairs (passim's maxDF)."""
+    min_anchor_hits: int = 3
+    """Rare anchors two documents must share to become a candidate pair."""
+    max_exact_group: int = 50
+    """Identical texts are grouped and only a group's first member takes part in LSH and
+    anchors; the pairs found for it are repeated for every member of a group up to this size.
+    A larger group gets exact pairs from its first member only, and no repeated pairs."""
+
+    # --- alignment --------------------------------------------------------------------------
+    seed_words: int = 5
+    """Words per alignment seed (shorter seeds find more matches between noisy texts)."""
+    max_gap_words: int = 8
+    """Seeds this close in both texts are merged into one passage across the small edit between."""
+    fuzzy_gap_words: int = 24
+    """Longer gaps (up to this many words) are bridged when both sides read alike."""
+    fuzzy_gap_similarity: float = 0.7
+    """Character similarity (rapidfuzz ratio / 100) at which two gaps read alike."""
+    max_seed_repeats: int = 4
+    """An n-gram occurring more often than this within one text is not used as a seed."""
+    min_passage_words: int = 8
+    """Matched words a passage needs to be kept."""
+
+    # --- relations --------------------------------------------------------------------------
+    contained_coverage: float = 0.8
+    """Share of the shorter text that must be aligned for it to count as contained."""
+    wrapped_coverage: float = 0.5
+    """Share of the longer text that must be aligned when the shorter one is contained."""
+    mostly_shared_coverage: float = 0.6
+    """Share of each text that must be aligned for a copy when neither contains the other."""
+    lead_slack_words: int = 15
+    """A contained text starting within this many words of the longer text's start is its lead."""
+    partial_min_words: int = 40
+    """Matched words of one passage that make a substantial shared passage (partial reuse)."""
+    sentence_words: int = 15
+    """Matched words of a passage that make it a shared sentence (for `min_shared_sentences`)."""
+    min_shared_sentences: int = 3
+    """Shared sentences that together make partial reuse when no single passage is long enough."""
+    quote_share: float = 0.5
+    """A passage with this share of words in quotation marks in both texts is a quotation."""
+    boilerplate_share: float = 0.5
+    """A passage with at least this share of anchors beyond `max_df` is boilerplate."""
+    template_conflict_share: float = 0.25
+    """Share of differing numbers among the aligned numbers that marks a template, not a copy."""
+    version_unique_words: int = 20
+    """Unaligned words each side needs for an edit on both sides (a version, not a reprint)."""
+    containment_additions: float = 0.1
+    """Share of extra words a containing text needs: 'one contains the other plus additions'."""
+
+    # --- output -----------------------------------------------------------------------------
+    keep_rejected: bool = False
+    """Also return candidate pairs that were judged unrelated, with the rule that rejected them."""
+
+    def __post_init__(self) -> None:
+        positive = (
+            "ngram_words",
+            "num_perm",
+            "lsh_bands",
+            "lsh_max_bucket",
+            "anchor_modulo",
+            "max_df",
+            "min_anchor_hits",
+            "max_exact_group",
+            "max_seed_repeats",
+            "seed_words",
+            "min_passage_words",
+            "partial_min_words",
+            "sentence_words",
+            "min_shared_sentences",
+        )
+        for name in positive:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"CopySettings.{name} must be a positive integer, got {value!r}")
+        for name in (
+            "max_gap_words",
+            "fuzzy_gap_words",
+            "lead_slack_words",
+            "version_unique_words",
+            "seed",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"CopySettings.{name} must be an integer >= 0, got {value!r}")
+        shares = (
+            "contained_coverage",
+            "wrapped_coverage",
+            "mostly_shared_coverage",
+            "fuzzy_gap_similarity",
+            "quote_share",
+            "boilerplate_share",
+            "template_conflict_share",
+            "containment_additions",
+        )
+        for name in shares:
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise ValueError(f"CopySettings.{name} must be a number, got {value!r}")
+            if not 0.0 <= float(value) <= 1.0:
+                raise ValueError(f"CopySettings.{name} must lie in [0, 1], got {value!r}")
+        if self.num_perm % self.lsh_bands:
+            raise ValueError(
+                f"CopySettings.num_perm ({self.num_perm}) must be a multiple of"
+                f" lsh_bands ({self.lsh_bands})"
+            )
+        if self.max_df < 2:
+            raise ValueError("CopySettings.max_df must be at least 2 (an anchor pairs 2 documents)")
+        if self.min_passage_words < self.seed_words:
+            raise ValueError(
+                "CopySettings.min_passage_words must be at least seed_words"
+                f" ({self.min_passage_words} < {self.seed_words})"
+            )
+
+    @property
+    def lsh_rows(self) -> int:
+        return self.num_perm // self.lsh_bands
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One aligned passage: `a.text[a_start:a_end]` corresponds to `b.text[b_start:b_end]`.
+
+    `words` counts the matched words (the words identical in both after normalisation);
+    `solid_words` those of its longest stretch without a differing figure, `conflicts` how many
+    figures differ inside it; `quoted` says most of it lies inside quotation marks in both texts;
+    `boilerplate` that most of its anchors occur in more than `max_df` documents.
+    """
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    words: int
+    solid_words: int
+    conflicts: int = 0
+    quoted: bool = False
+    boilerplate: bool = False
+
+    def offsets(self) -> dict[str, int]:
+        return {
+            "a_start": self.a_start,
+            "a_end": self.a_end,
+            "b_start": self.b_start,
+            "b_end": self.b_end,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A related pair (`a < b` by id) with the figures, the passages and the rules that decided.
+
+    `relation` is None only for rejected candidates (kept when `CopySettings.keep_rejected`).
+    `earlier` is `a`, `b` or None when the evidence does not decide (`evidence["direction"]`
+    says why).
+    """
+
+    a: str
+    b: str
+    relation: Relation | None
+    earlier: str | None
+    similarity: dict[str, float | int]
+    passages: tuple[Passage, ...]
+    evidence: dict[str, Any]
+
+    @property
+    def rule(self) -> str:
+        return str(self.evidence.get("rule", ""))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "relation": self.relation,
+            "earlier": self.earlier,
+            "similarity": dict(self.similarity),
+            "passages": [p.offsets() for p in self.passages],
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """Articles connected by exact / near-duplicate / version relations, counted once downstream.
+
+    `id` is stable: it is derived from the sorted member ids. `canonical` is the earliest published
+    member, else the fullest (most words), ties broken by id; `canonical_rule` says which applied.
+    """
+
+    id: str
+    canonical: str
+    members: tuple[str, ...]
+    canonical_rule: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A span of one text: `text[start:end]`."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A small edit in an aligned passage: `a.text[a_start:a_end]` became `b.text[b_start:b_end]`.
+
+    One side is empty (`start == end`) for a pure insertion or deletion.
+    """
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    a_text: str
+    b_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """What two related articles share and where they differ."""
+
+    a: str
+    b: str
+    only_a: tuple[Span, ...]
+    only_b: tuple[Span, ...]
+    shared: tuple[Passage, ...]
+    changed: tuple[Edit, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "only_a": [asdict(s) for s in self.only_a],
+            "only_b": [asdict(s) for s in self.only_b],
+            "shared": [p.offsets() for p in self.shared],
+            "changed": [asdict(e) for e in self.changed],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CopyReport:
+    """What `find_copies` returns: relations sorted by (a, b), families sorted by id."""
+
+    copies: tuple[Copy, ...]
+    families: tuple[Family, ...]
+    diffs: dict[tuple[str, str], Diff] = field(default_factory=dict)
+    rejected: tuple[Copy, ...] = ()
+    stats: dict[str, int] = field(default_factory=dict)
+    settings: CopySettings = field(default_factory=CopySettings)
+
+    def family_of(self, article_id: str) -> Family | None:
+        for fam in self.families:
+            if article_id in fam.members:
+                return fam
+        return None
+
+    def pair(self, a: str, b: str) -> Copy | None:
+        lo, hi = (a, b) if a < b else (b, a)
+        for c in self.copies:
+            if c.a == lo and c.b == hi:
+                return c
+        return None

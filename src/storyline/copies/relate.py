@@ -1,0 +1,300 @@
+"""Relation rules and direction for an aligned pair; every decision returns its evidence.
+
+Relation rules, in order (the first that fires decides; `evidence["rule"]` names it):
+
+* `exact_text` - identical text up to Unicode form, case, quote style and whitespace: **exact**.
+  (Texts with the same words but other punctuation or hyphenation fall to the copy rules.)
+* `template_numbers_differ` - the texts share wording but a large share of the aligned numbers
+  differ (`template_conflict_share`; numbers in corresponding short slots count too): recurring
+  template reports (money-market notices, dividend notices, weekly statistics) are neither
+  copies nor reuse, however long their shared wording.
+* copy rules, on aligned word coverage (boilerplate passages left out, unless the texts are
+  nothing else):
+  `contained` - the shorter text is covered >= `contained_coverage` and the longer one >=
+  `wrapped_coverage` (a reprint, trimmed or wrapped in a little other text);
+  `lead_of_longer` - the shorter text is covered >= `contained_coverage` and its match starts
+  at the beginning of both (a first take, or a trimmed copy of a longer story);
+  `mostly_shared` - both texts are covered >= `mostly_shared_coverage` (an edited version).
+  A copy is a **version** when an edit shows: a version note, corrected numbers, the same
+  outlet (the publisher's own refile), or unaligned material on both sides
+  (>= `version_unique_words` each); otherwise a **near_duplicate** (a reprint).
+* `shared_passage` - a passage of >= `partial_min_words` matched words (without a differing
+  figure among them) that is neither a shared quotation (mostly inside quotation marks in both
+  texts) nor boilerplate: **partial_reuse**.
+* `shared_sentences` - no passage is that long, but >= `min_shared_sentences` passages of
+  >= `sentence_words` matched words each (not quotations, not boilerplate) add up to
+  `partial_min_words`: a background paragraph assembled from lifted sentences, **partial_reuse**.
+* otherwise rejected: `only_quotations`, `only_boilerplate`, `no_substantial_passage`.
+
+Direction (`evidence["direction"]["rule"]`): `published` times when both are known and differ;
+else a `version_note` on one side only (that side is later); else a `wire_credit` on one side
+naming the other's outlet (the other is the source); else `fuller_source` when one text of a
+near duplicate contains the other plus additions (reprints trim their source); else `unknown`,
+with what was tried. A version contained in a longer one stays unknown without a time or a
+note: an update that added and a refile that cut look the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from storyline.copies.align import Alignment, Text
+from storyline.copies.fingerprints import minhash, shingles_of, token_hashes
+from storyline.copies.metadata import earlier_by_time, wire_credits
+from storyline.copies.records import Copy, CopySettings, Relation
+from storyline.copies.tokens import surface_key
+
+
+def _round(x: float) -> float:
+    return round(float(x), 4)
+
+
+def jaccard_estimate(a: Text, b: Text, settings: CopySettings) -> float:
+    """MinHash estimate of word n-gram Jaccard, for pairs scored without a candidate step."""
+    sig_a = minhash(
+        shingles_of(token_hashes(a.tokens.words), settings.ngram_words),
+        settings.num_perm,
+        settings.seed,
+    )
+    sig_b = minhash(
+        shingles_of(token_hashes(b.tokens.words), settings.ngram_words),
+        settings.num_perm,
+        settings.seed,
+    )
+    if len(a.tokens) == 0 or len(b.tokens) == 0:
+        return 0.0
+    return float(np.mean(sig_a == sig_b))
+
+
+def _content_coverage(al: Alignment, settings: CopySettings) -> tuple[float, float, bool]:
+    """Coverage of each side with boilerplate passages left out of text and matches alike.
+
+    When a side is (nearly) nothing but boilerplate-flagged shared text, as for a story reprinted
+    in more than `max_df` documents, the raw coverage is used (third value False).
+    """
+    bp = [p for p, q in zip(al.token_passages, al.passages, strict=True) if q.boilerplate]
+    if not bp:
+        return al.coverage_a, al.coverage_b, True
+    na, nb = len(al.a.tokens), len(al.b.tokens)
+    bp_a = sum(p.a1 - p.a0 for p in bp)
+    bp_b = sum(p.b1 - p.b0 for p in bp)
+    rest_a, rest_b = na - bp_a, nb - bp_b
+    if min(rest_a, rest_b) < settings.min_passage_words:
+        return al.coverage_a, al.coverage_b, False
+    cov_a = (al.coverage_a * na - bp_a) / rest_a
+    cov_b = (al.coverage_b * nb - bp_b) / rest_b
+    return cov_a, cov_b, True
+
+
+def relate(
+    al: Alignment,
+    settings: CopySettings | None = None,
+    *,
+    jaccard_est: float | None = None,
+    candidate: dict[str, Any] | None = None,
+) -> Copy:
+    """Decide the relation of an aligned pair (`al.a` must have the smaller id)."""
+    settings = settings or CopySettings()
+    art_a, art_b = al.a.article, al.b.article
+    if not art_a.id < art_b.id:
+        raise ValueError(f"relate: pair must be ordered by id, got {art_a.id!r}, {art_b.id!r}")
+    na, nb = len(al.a.tokens), len(al.b.tokens)
+    if jaccard_est is None:
+        jaccard_est = jaccard_estimate(al.a, al.b, settings)
+    similarity: dict[str, float | int] = {
+        "jaccard_estimate": _round(jaccard_est),
+        "jaccard": _round(al.jaccard),
+        "containment_a": _round(al.containment_a),
+        "containment_b": _round(al.containment_b),
+        "coverage_a": _round(al.coverage_a),
+        "coverage_b": _round(al.coverage_b),
+        "longest_passage_words": al.longest,
+        "passages": len(al.passages),
+        "words_a": na,
+        "words_b": nb,
+        "numbers_agree": al.numbers_agree,
+        "numbers_conflict": al.numbers_conflict,
+    }
+    checks: dict[str, Any] = {}
+    relation: Relation | None
+    a_small = na <= nb
+    cov_a, cov_b, content_only = _content_coverage(al, settings)
+    cov_small, cov_large = (cov_a, cov_b) if a_small else (cov_b, cov_a)
+    checks["content_coverage_a"] = _round(cov_a)
+    checks["content_coverage_b"] = _round(cov_b)
+    if not content_only:
+        checks["boilerplate_only_text"] = True
+
+    numbers = al.numbers_agree + al.numbers_conflict
+    conflict_share = al.numbers_conflict / numbers if numbers else 0.0
+    template = al.numbers_conflict > 0 and conflict_share >= settings.template_conflict_share
+    checks["number_conflict_share"] = _round(conflict_share)
+
+    copy_rule = ""
+    same_words = na > 0 and al.a.tokens.words == al.b.tokens.words
+    if same_words and surface_key(art_a.text) == surface_key(art_b.text):
+        copy_rule = "exact_text"
+    elif not template and al.passages:
+        first_small = min((p.a0 if a_small else p.b0) for p in al.token_passages)
+        first_large = min((p.b0 if a_small else p.a0) for p in al.token_passages)
+        lead = first_small <= settings.lead_slack_words and first_large <= settings.lead_slack_words
+        checks["starts_at_lead"] = lead
+        if cov_small >= settings.contained_coverage and cov_large >= settings.wrapped_coverage:
+            copy_rule = "contained"
+        elif cov_small >= settings.contained_coverage and lead:
+            copy_rule = "lead_of_longer"
+        elif min(cov_a, cov_b) >= settings.mostly_shared_coverage:
+            copy_rule = "mostly_shared"
+
+    unique_a = na - int(al.covered("a").sum())
+    unique_b = nb - int(al.covered("b").sum())
+    notes_a, notes_b = al.a.notes, al.b.notes
+    rule: str
+    why: str
+    if copy_rule == "exact_text":
+        relation, rule = "exact", "exact_text"
+        why = "identical text up to case, quote style and whitespace"
+    elif copy_rule:
+        signals: list[str] = []
+        if notes_a or notes_b:
+            signals.append("version_note")
+        if al.numbers_conflict:
+            signals.append("numbers_changed")
+        if art_a.outlet and art_b.outlet and art_a.outlet.casefold() == art_b.outlet.casefold():
+            signals.append("same_outlet")
+        if min(unique_a, unique_b) >= settings.version_unique_words:
+            signals.append("edited_both_sides")
+        checks["version_signals"] = signals
+        relation = "version" if signals else "near_duplicate"
+        rule = copy_rule
+        why = {
+            "contained": (
+                f"the shorter text is {cov_small:.0%} aligned and the longer {cov_large:.0%}"
+            ),
+            "lead_of_longer": (
+                f"the shorter text is {cov_small:.0%} aligned and matches the start of the longer"
+            ),
+            "mostly_shared": f"both texts are mostly aligned ({cov_a:.0%} and {cov_b:.0%})",
+        }[copy_rule]
+        why += "; " + (
+            "edited: " + ", ".join(signals) if signals else "no sign of an edit: a reprint"
+        )
+    elif template:
+        relation, rule = None, "template_numbers_differ"
+        why = (
+            f"{al.numbers_conflict} of {numbers} aligned numbers differ:"
+            " a recurring template report, not a copy or reuse"
+        )
+    else:
+        own = [p for p in al.passages if not p.quoted and not p.boilerplate]
+        substantial = [p for p in own if p.solid_words >= settings.partial_min_words]
+        sentences = [p for p in own if p.solid_words >= settings.sentence_words]
+        sentence_words = sum(p.solid_words for p in sentences)
+        long_ones = [p for p in al.passages if p.solid_words >= settings.partial_min_words]
+        if substantial:
+            relation, rule = "partial_reuse", "shared_passage"
+            why = (
+                f"{len(substantial)} shared passage(s) of {settings.partial_min_words}+ words,"
+                f" longest {max(p.solid_words for p in substantial)}"
+            )
+        elif (
+            len(sentences) >= settings.min_shared_sentences
+            and sentence_words >= settings.partial_min_words
+        ):
+            relation, rule = "partial_reuse", "shared_sentences"
+            why = (
+                f"{len(sentences)} shared sentences of {settings.sentence_words}+ words,"
+                f" {sentence_words} words together"
+            )
+        else:
+            relation = None
+            if long_ones and all(p.quoted for p in long_ones):
+                rule, why = "only_quotations", "the long shared passages are quotations"
+            elif long_ones:
+                rule, why = "only_boilerplate", "the long shared passages are boilerplate"
+            else:
+                rule = "no_substantial_passage"
+                why = f"no shared passage of {settings.partial_min_words}+ words"
+
+    earlier, direction = _direction(al, relation, settings, notes_a, notes_b, unique_a, unique_b)
+    evidence: dict[str, Any] = {
+        "rule": rule,
+        "why": why,
+        "figures": dict(similarity),
+        "checks": checks,
+        "direction": direction,
+        "passage_flags": [
+            {
+                "words": p.words,
+                "solid_words": p.solid_words,
+                "number_conflicts": p.conflicts,
+                "quoted": p.quoted,
+                "boilerplate": p.boilerplate,
+            }
+            for p in al.passages
+        ],
+    }
+    if candidate:
+        evidence["candidate"] = candidate
+    earlier_id = {"a": art_a.id, "b": art_b.id}.get(earlier or "")
+    return Copy(art_a.id, art_b.id, relation, earlier_id, similarity, al.passages, evidence)
+
+
+def _direction(
+    al: Alignment,
+    relation: Relation | None,
+    settings: CopySettings,
+    notes_a: tuple[str, ...],
+    notes_b: tuple[str, ...],
+    unique_a: int,
+    unique_b: int,
+) -> tuple[str | None, dict[str, Any]]:
+    if relation is None:
+        return None, {"rule": "none", "why": "no relation"}
+    art_a, art_b = al.a.article, al.b.article
+    side, why = earlier_by_time(art_a, art_b)
+    if side:
+        return side, {"rule": "published", "why": why}
+    tried = [why] if why else ["publication time missing on at least one side"]
+    if bool(notes_a) != bool(notes_b):
+        later, note = ("a", notes_a[0]) if notes_a else ("b", notes_b[0])
+        return ("b" if later == "a" else "a"), {
+            "rule": "version_note",
+            "why": f"{later} carries a version note: {note[:120]!r}",
+        }
+    tried.append("no version note on exactly one side")
+    for source, copier, art_s, art_c in (("a", "b", art_a, art_b), ("b", "a", art_b, art_a)):
+        if art_s.outlet:
+            outlet = art_s.outlet.casefold()
+            for credit in wire_credits(art_c):
+                if outlet in credit.casefold() or credit.casefold() in outlet:
+                    return source, {
+                        "rule": "wire_credit",
+                        "why": f"{copier} credits {credit!r}, the outlet of {source}",
+                    }
+    tried.append("no wire credit naming the other's outlet")
+    if relation in ("near_duplicate", "version"):
+        na, nb = len(al.a.tokens), len(al.b.tokens)
+        small, large = ("a", "b") if na <= nb else ("b", "a")
+        unique_small, unique_large = (unique_a, unique_b) if small == "a" else (unique_b, unique_a)
+        contains = (
+            unique_small < settings.version_unique_words
+            and unique_large >= 1
+            and unique_large >= settings.containment_additions * max(min(na, nb), 1)
+        )
+        if contains and relation == "near_duplicate":
+            return large, {
+                "rule": "fuller_source",
+                "why": f"{large} contains {small} plus {unique_large} more words:"
+                " reprints trim their source",
+            }
+        if contains:
+            tried.append(
+                f"{large} contains {small} plus {unique_large} more words, but for a version"
+                " that fits an update that added as well as a refile that cut"
+            )
+        else:
+            tried.append("neither text contains the other plus additions")
+    return None, {"rule": "unknown", "why": "; ".join(tried)}

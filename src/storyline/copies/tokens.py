@@ -1,0 +1,156 @@
+"""Normalised word tokens with character offsets into the text they came from.
+
+Normalisation makes small surface differences disappear: NFKC, case folding, one apostrophe, and
+hyphens/dashes as word breaks, so "Empty-handed" and "empty handed" give the same two tokens.
+Numbers keep their digits ("1.5", "5.456.000": commas and points are one separator) and are
+flagged, as are number words; tokens inside quotation marks are flagged too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.copies.patterns import (
+    APOSTROPHES,
+    DOUBLE_QUOTES,
+    LINE_BREAK_HYPHEN,
+    NUMBER_WORDS,
+    QUOTE_CHARS,
+    QUOTE_CLOSE,
+    QUOTE_OPEN,
+    WORD,
+)
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_GROUP = re.Match.group
+_START = re.Match.start
+_END = re.Match.end
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Tokens:
+    """Word tokens of one text: `words[i]` is normalised `text[starts[i]:ends[i]]`."""
+
+    words: tuple[str, ...]
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
+    numeric: npt.NDArray[np.bool_]
+    quoted: npt.NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def _normalise(raw: str) -> str:
+    word = unicodedata.normalize("NFKC", raw).casefold().translate(APOSTROPHES)
+    if "-" in word and not word[:1].isdigit():
+        word = LINE_BREAK_HYPHEN.sub("", word)
+    if word[:1].isdigit():
+        word = word.replace(",", ".")
+    return word
+
+
+class _Memo(dict[str, str]):
+    """raw word -> normalised word; looked up from C through `map`, emptied when it grows big."""
+
+    limit = 1 << 21
+
+    def __missing__(self, raw: str) -> str:
+        word = self[raw] = _normalise(raw)
+        return word
+
+
+_MEMO = _Memo()
+
+
+def normalise(raw: str) -> str:
+    """The normalised form of one word as matched by `patterns.WORD`."""
+    return _MEMO[raw]
+
+
+def words_of(text: str) -> list[str]:
+    """The normalised words of `text`, without offsets (the fast path for fingerprints)."""
+    words = list(map(_MEMO.__getitem__, WORD.findall(text)))
+    if len(_MEMO) > _Memo.limit:
+        _MEMO.clear()
+    return words
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def surface_key(text: str) -> str:
+    """The text up to Unicode form, case, quote style and whitespace (equal keys: exact copies)."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(APOSTROPHES)
+    return _SPACE.sub(" ", folded.translate(DOUBLE_QUOTES)).strip()
+
+
+@lru_cache(maxsize=1 << 18)
+def is_number(word: str) -> bool:
+    return word[:1].isdigit() or word in NUMBER_WORDS
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """Paragraphs as blank-line separated blocks, for texts given without paragraph offsets."""
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    for m in _BLANK_LINE.finditer(text):
+        bounds.append((pos, m.start()))
+        pos = m.end()
+    bounds.append((pos, len(text)))
+    return bounds
+
+
+def quote_intervals(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans inside quotation marks; a quote left open ends with its paragraph (news style)."""
+    out: list[tuple[int, int]] = []
+    for p_start, p_end in paragraphs:
+        opened = -1
+        for m in QUOTE_CHARS.finditer(text, p_start, p_end):
+            ch = m.group()
+            if ch in QUOTE_OPEN:
+                if opened < 0:
+                    opened = m.end()
+            elif ch in QUOTE_CLOSE:
+                if opened >= 0:
+                    out.append((opened, m.start()))
+                    opened = -1
+            elif opened < 0:  # a straight quote: toggles
+                opened = m.end()
+            else:
+                out.append((opened, m.start()))
+                opened = -1
+        if opened >= 0:
+            out.append((opened, p_end))
+    return out
+
+
+def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> Tokens:
+    """Tokens of `text`; `paragraphs` (start, end) bound quotations (default: blank-line blocks)."""
+    # map() over C methods keeps the per-token work out of the bytecode loop
+    matches = list(WORD.finditer(text))
+    n = len(matches)
+    words = list(map(_MEMO.__getitem__, map(_GROUP, matches)))
+    if len(_MEMO) > _Memo.limit:
+        _MEMO.clear()
+    start_arr = np.fromiter(map(_START, matches), dtype=np.int64, count=n)
+    end_arr = np.fromiter(map(_END, matches), dtype=np.int64, count=n)
+    numeric = np.fromiter(map(is_number, words), dtype=np.bool_, count=len(words))
+    quoted = np.zeros(len(words), dtype=np.bool_)
+    if words and QUOTE_CHARS.search(text):
+        bounds = list(paragraphs) if paragraphs is not None else paragraph_bounds(text)
+        spans = quote_intervals(text, bounds)
+        if spans:
+            q_start = np.asarray([s for s, _ in spans], dtype=np.int64)
+            q_end = np.asarray([e for _, e in spans], dtype=np.int64)
+            k = np.searchsorted(q_start, start_arr, side="right") - 1
+            inside = k >= 0
+            quoted[inside] = start_arr[inside] < q_end[k[inside]]
+    return Tokens(tuple(words), start_arr, end_arr, numeric, quoted)

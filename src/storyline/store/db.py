@@ -1,0 +1,314 @@
+"""The embedded SQLite store: one file, WAL mode, versioned schema, FTS5 over articles.
+
+Writes happen in batches, each one transaction that also advances its source's resume point,
+so a build killed at any moment leaves the store exactly as it was after some whole batch.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from storyline.article import Article, Origin, Paragraph, Rejected, Removal
+from storyline.errors import NotFoundError, StoreError
+from storyline.store.migrations import MIGRATIONS
+
+DUPLICATE_SUFFIX = "~"  # a repeated id "x" is stored as "x~2", "x~3", ... and reported
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    id: int
+    size: int
+    mtime_ns: int
+    records_done: int
+    complete: bool
+
+
+class Store:
+    """A storyline SQLite file. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no storyline store here (run `storyline build` first)")
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable storyline store ({exc})") from exc
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this storyline "
+                f"understands ({len(MIGRATIONS)}); upgrade storyline"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # executescript commits by itself, so the version bump rides inside the script.
+            self.conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- sources: what has been read, and how far -------------------------------------------
+
+    def source_state(self, path: str) -> SourceState | None:
+        row = self.conn.execute(
+            "SELECT id, size, mtime_ns, records_done, complete FROM sources WHERE path = ?", (path,)
+        ).fetchone()
+        return None if row is None else SourceState(row[0], row[1], row[2], row[3], bool(row[4]))
+
+    def reset_source(self, path: str, name: str, size: int, mtime_ns: int) -> int:
+        """Start (or restart, for a changed file) reading a source; forget what it gave before."""
+        with self.transaction() as conn:
+            old = conn.execute("SELECT id FROM sources WHERE path = ?", (path,)).fetchone()
+            if old is not None:
+                for table in ("articles", "quarantine", "notices"):
+                    conn.execute(f"DELETE FROM {table} WHERE source_id = ?", (old[0],))
+                conn.execute(
+                    "UPDATE sources SET name=?, size=?, mtime_ns=?, records_done=0, complete=0 "
+                    "WHERE id=?",
+                    (name, size, mtime_ns, old[0]),
+                )
+                return int(old[0])
+            cur = conn.execute(
+                "INSERT INTO sources(path, name, size, mtime_ns) VALUES (?, ?, ?, ?)",
+                (path, name, size, mtime_ns),
+            )
+            return int(cur.lastrowid or 0)
+
+    def store_batch(
+        self,
+        source_id: int | None,
+        items: Sequence[Article | Rejected],
+        *,
+        records_done: int | None = None,
+        complete: bool = False,
+    ) -> int:
+        """Store articles and quarantined records and advance the source's resume point, atomically.
+
+        Returns how many articles arrived with an id already taken (stored renamed, and noticed).
+        """
+        renamed = 0
+        with self.transaction() as conn:
+            for item in items:
+                if isinstance(item, Article):
+                    renamed += self._insert_article(conn, source_id, item)
+                else:
+                    self._insert_rejected(conn, source_id, item)
+            if source_id is not None:
+                conn.execute(
+                    "UPDATE sources SET records_done = COALESCE(?, records_done), complete = ? "
+                    "WHERE id = ?",
+                    (records_done, int(complete), source_id),
+                )
+        return renamed
+
+    def _insert_article(self, conn: sqlite3.Connection, source_id: int | None, a: Article) -> bool:
+        article_id = self._free_id(conn, a.id)
+        if article_id != a.id:
+            conn.execute(
+                "INSERT INTO notices(source_id, kind, article_id, message) VALUES (?, ?, ?, ?)",
+                (
+                    source_id,
+                    "duplicate_id",
+                    article_id,
+                    f"{a.origin.source} {a.origin.locator}: id {a.id!r} was already taken; "
+                    f"stored as {article_id!r}",
+                ),
+            )
+        cur = conn.execute(
+            "INSERT INTO articles(id, given_id, source_id, locator, raw_hash, title, url, outlet,"
+            " byline, published, text, raw_text, paragraphs, metadata)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                a.id,
+                source_id,
+                a.origin.locator,
+                a.origin.raw_hash,
+                a.title,
+                a.url,
+                a.outlet,
+                a.byline,
+                a.published,
+                a.text,
+                a.raw_text,
+                json.dumps([[p.start, p.end] for p in a.paragraphs]),
+                json.dumps(a.metadata, ensure_ascii=False, sort_keys=True),
+            ),
+        )
+        conn.executemany(
+            'INSERT INTO removals(article_seq, idx, rule, text, start, "end", lifted_to)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (cur.lastrowid, i, r.rule, r.text, r.start, r.end, r.lifted_to)
+                for i, r in enumerate(a.removals)
+            ],
+        )
+        return article_id != a.id
+
+    @staticmethod
+    def _free_id(conn: sqlite3.Connection, wanted: str) -> str:
+        candidate, n = wanted, 1
+        while conn.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
+            n += 1
+            candidate = f"{wanted}{DUPLICATE_SUFFIX}{n}"
+        return candidate
+
+    @staticmethod
+    def _insert_rejected(conn: sqlite3.Connection, source_id: int | None, r: Rejected) -> None:
+        if source_id is None:  # a path that could not be opened: keep one row per path
+            conn.execute(
+                "DELETE FROM quarantine WHERE source_id IS NULL AND path = ?", (r.origin.source,)
+            )
+        conn.execute(
+            "INSERT INTO quarantine(source_id, path, locator, raw_hash, reason)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (source_id, r.origin.source, r.origin.locator, r.origin.raw_hash, r.reason),
+        )
+
+    # --- builds --------------------------------------------------------------------------------
+
+    def start_build(
+        self,
+        started: str,
+        stages: Sequence[str],
+        settings: dict[str, Any],
+        versions: dict[str, str],
+    ) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO builds(started, stages, settings, versions) VALUES (?, ?, ?, ?)",
+                (started, ",".join(stages), json.dumps(settings), json.dumps(versions)),
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish_build(self, build_id: int, finished: str, summary: dict[str, Any]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE builds SET finished = ?, summary = ? WHERE id = ?",
+                (finished, json.dumps(summary), build_id),
+            )
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def count(self, table: str) -> int:
+        if table not in {"articles", "quarantine", "removals", "notices", "sources"}:
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def iter_articles(self, batch: int = 1000) -> Iterator[Article]:
+        """Every article, in insertion order, streamed."""
+        cur = self.conn.execute(_ARTICLE_SELECT + " ORDER BY a.seq")
+        while rows := cur.fetchmany(batch):
+            removals = self._removals([row[0] for row in rows])
+            for row in rows:
+                yield _article(row, removals.get(row[0], ()))
+
+    def article(self, article_id: str) -> Article:
+        row = self.conn.execute(_ARTICLE_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id!r} in {self.path}")
+        return _article(row, self._removals([row[0]]).get(row[0], ()))
+
+    def articles(self, ids: Sequence[str]) -> dict[str, Article]:
+        found: dict[str, Article] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(_ARTICLE_SELECT + f" WHERE a.id IN ({marks})", chunk)
+            rows_list = rows.fetchall()
+            removals = self._removals([row[0] for row in rows_list])
+            for row in rows_list:
+                found[row[1]] = _article(row, removals.get(row[0], ()))
+        return found
+
+    def _removals(self, seqs: Sequence[int]) -> dict[int, tuple[Removal, ...]]:
+        out: dict[int, list[Removal]] = {}
+        marks = ",".join("?" * len(seqs))
+        for seq, rule, text, start, end, lifted in self.conn.execute(
+            'SELECT article_seq, rule, text, start, "end", lifted_to FROM removals'
+            f" WHERE article_seq IN ({marks}) ORDER BY article_seq, idx",
+            seqs,
+        ):
+            out.setdefault(seq, []).append(Removal(rule, text, start, end, lifted))
+        return {seq: tuple(rs) for seq, rs in out.items()}
+
+    def quarantined(self) -> list[Rejected]:
+        return [
+            Rejected(Origin(path, locator, raw_hash), reason)
+            for path, locator, raw_hash, reason in self.conn.execute(
+                "SELECT path, locator, raw_hash, reason FROM quarantine ORDER BY path, id"
+            )
+        ]
+
+    def notices(self) -> list[tuple[str, str | None, str]]:
+        return list(self.conn.execute("SELECT kind, article_id, message FROM notices ORDER BY id"))
+
+    def search(self, query: str, limit: int = 20) -> list[str]:
+        try:
+            rows = self.conn.execute(
+                "SELECT a.id FROM articles_fts f JOIN articles a ON a.seq = f.rowid"
+                " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                (query, limit),
+            )
+            return [row[0] for row in rows]
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"bad search query {query!r}: {exc}") from exc
+
+
+_ARTICLE_SELECT = (
+    "SELECT a.seq, a.id, s.path, a.locator, a.raw_hash, a.title, a.url, a.outlet, a.byline,"
+    " a.published, a.text, a.raw_text, a.paragraphs, a.metadata"
+    " FROM articles a JOIN sources s ON s.id = a.source_id"
+)
+
+
+def _article(row: tuple[Any, ...], removals: tuple[Removal, ...]) -> Article:
+    (_, aid, path, locator, raw_hash, title, url, outlet, byline, published) = row[:10]
+    text, raw_text, paragraphs, metadata = row[10:]
+    return Article(
+        id=aid,
+        origin=Origin(path, locator, raw_hash),
+        text=text,
+        paragraphs=tuple(Paragraph(s, e) for s, e in json.loads(paragraphs)),
+        raw_text=raw_text,
+        removals=removals,
+        title=title,
+        url=url,
+        outlet=outlet,
+        byline=byline,
+        published=published,
+        metadata=json.loads(metadata),
+    )

@@ -1,0 +1,83 @@
+"""The store's schema, as an ordered list of migrations.
+
+`PRAGMA user_version` holds how many have been applied. A migration is only ever appended, never
+edited, so any older store can be brought forward; a store from a newer storyline is refused.
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: sources, articles (+ full-text index), what cleaning removed, quarantine, build log.
+    """
+    CREATE TABLE sources (
+        id           INTEGER PRIMARY KEY,
+        path         TEXT NOT NULL UNIQUE,   -- absolute path of the input file
+        name         TEXT NOT NULL,          -- path relative to the folder given
+        size         INTEGER NOT NULL,
+        mtime_ns     INTEGER NOT NULL,
+        records_done INTEGER NOT NULL DEFAULT 0,  -- resume point: records stored so far
+        complete     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE articles (
+        seq        INTEGER PRIMARY KEY,      -- insertion order; rowid of the full-text index
+        id         TEXT NOT NULL UNIQUE,
+        given_id   TEXT NOT NULL,            -- the id the input gave (differs for a duplicate)
+        source_id  INTEGER NOT NULL REFERENCES sources(id),
+        locator    TEXT NOT NULL,
+        raw_hash   TEXT NOT NULL,
+        title      TEXT,
+        url        TEXT,
+        outlet     TEXT,
+        byline     TEXT,
+        published  TEXT,
+        text       TEXT NOT NULL,
+        raw_text   TEXT NOT NULL,
+        paragraphs TEXT NOT NULL,            -- JSON [[start, end], ...] into text
+        metadata   TEXT NOT NULL             -- JSON object
+    );
+    CREATE INDEX articles_source ON articles(source_id);
+    CREATE TABLE removals (
+        article_seq INTEGER NOT NULL REFERENCES articles(seq) ON DELETE CASCADE,
+        idx         INTEGER NOT NULL,
+        rule        TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        start       INTEGER NOT NULL,        -- offsets into articles.raw_text
+        "end"       INTEGER NOT NULL,
+        lifted_to   TEXT,
+        PRIMARY KEY (article_seq, idx)
+    );
+    CREATE TABLE quarantine (
+        id        INTEGER PRIMARY KEY,
+        source_id INTEGER REFERENCES sources(id),  -- NULL when the file itself could not be opened
+        path      TEXT NOT NULL,
+        locator   TEXT NOT NULL,
+        raw_hash  TEXT NOT NULL,
+        reason    TEXT NOT NULL
+    );
+    CREATE INDEX quarantine_source ON quarantine(source_id);
+    CREATE TABLE notices (
+        id         INTEGER PRIMARY KEY,
+        source_id  INTEGER REFERENCES sources(id),
+        kind       TEXT NOT NULL,
+        article_id TEXT,
+        message    TEXT NOT NULL
+    );
+    CREATE TABLE builds (
+        id       INTEGER PRIMARY KEY,
+        started  TEXT NOT NULL,
+        finished TEXT,
+        stages   TEXT NOT NULL,
+        settings TEXT NOT NULL,   -- JSON: resolved settings
+        versions TEXT NOT NULL,   -- JSON: storyline and library versions
+        summary  TEXT             -- JSON: counts and timings
+    );
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='seq', tokenize='unicode61'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+    END;
+    """,
+)

@@ -1,0 +1,267 @@
+"""Relations, direction, diffs and families on small fictional fixtures."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import replace
+
+import pytest
+from copies_fixtures import BRIDGE, FOOTER, MUSEUM, QUOTE, article, filler
+
+from storyline.copies import (
+    CopySettings,
+    compare,
+    find_copies,
+    tokenize,
+)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tokenize(text).words
+
+
+def test_exact_copy() -> None:
+    a = article("a", BRIDGE, outlet="Port Varo Gazette")
+    b = article("b", BRIDGE, outlet="Coastal Tribune")
+    report = find_copies([b, a])
+    assert [(c.a, c.b, c.relation) for c in report.copies] == [("a", "b", "exact")]
+    copy = report.copies[0]
+    assert copy.rule == "exact_text"
+    assert copy.earlier is None
+    assert copy.evidence["direction"]["rule"] == "unknown"
+    assert [f.members for f in report.families] == [("a", "b")]
+
+
+def test_reprint_retitled_and_trimmed_is_near_duplicate_from_the_fuller_source() -> None:
+    source = article(
+        "gazette-1", ["Bridge to shut for cable repairs", *BRIDGE], outlet="Port Varo Gazette"
+    )
+    edited = [p.replace("said on Tuesday", "announced on Tuesday") for p in BRIDGE[:4]]
+    reprint = article(
+        "tribune-9", ["Eight-week closure for Lindqvist bridge", *edited], outlet="Coastal Tribune"
+    )
+    copy, diff = compare(reprint, source)
+    assert copy.relation == "near_duplicate"
+    assert copy.rule in ("contained", "lead_of_longer")
+    assert copy.earlier == "gazette-1"
+    assert copy.evidence["direction"]["rule"] == "fuller_source"
+    only_source = " ".join(source.text[s.start : s.end] for s in diff.only_a)
+    assert "31,000 vehicles" in only_source  # the trimmed tail
+    assert any("said" in e.a_text and "announced" in e.b_text for e in diff.changed)
+
+
+def test_version_reordered_with_inserted_paragraph_and_update_note() -> None:
+    first = article("gazette-1", BRIDGE, outlet="Port Varo Gazette")
+    later_paras = [
+        BRIDGE[0].replace("from Monday", "from Monday week"),
+        "On Wednesday the council said the closure would begin a week later than planned, after"
+        " the ferry operator asked for more time to train extra crews for the crossing.",
+        BRIDGE[2],
+        BRIDGE[1],
+        BRIDGE[3],
+        BRIDGE[4],
+    ]
+    later = article(
+        "gazette-2",
+        later_paras,
+        outlet="Port Varo Gazette",
+        metadata={"version_notes": ["This story has been updated with the new start date."]},
+    )
+    copy, diff = compare(later, first)
+    assert copy.relation == "version"
+    assert "version_note" in copy.evidence["checks"]["version_signals"]
+    assert copy.earlier == "gazette-1"
+    assert copy.evidence["direction"]["rule"] == "version_note"
+    assert len(copy.passages) >= 3  # the reordered paragraphs align as separate passages
+    inserted = " ".join(later.text[s.start : s.end] for s in diff.only_b)
+    assert "ferry operator asked for more time" in inserted
+
+
+def test_published_times_decide_direction_before_text() -> None:
+    a = article("a", BRIDGE, published="2024-03-05T09:00:00")
+    b = article("b", BRIDGE[:4], published="2024-03-04T17:30:00")
+    copy, _ = compare(a, b)
+    assert copy.earlier == "b"
+    assert copy.evidence["direction"]["rule"] == "published"
+
+
+def test_copy_embedded_in_a_longer_roundup_is_partial_reuse() -> None:
+    rng = random.Random(3)
+    short = article("museum", MUSEUM, outlet="Port Varo Gazette")
+    roundup = article(
+        "roundup",
+        [
+            "Our weekly digest of what happened along the coast: a festival, a court case, a"
+            " record catch and more news from the towns and villages of the estuary.",
+            filler(rng, 70),
+            *MUSEUM,
+            filler(rng, 90),
+            filler(rng, 80),
+        ],
+        outlet="Estuary Weekly",
+    )
+    copy, _ = compare(short, roundup)
+    assert copy.relation == "partial_reuse"
+    assert copy.rule == "shared_passage"
+    assert copy.similarity["coverage_a"] >= 0.95 or copy.similarity["coverage_b"] >= 0.95
+    report = find_copies([short, roundup])
+    assert report.families == ()  # partial reuse does not join families
+
+
+def test_shared_quotation_alone_is_not_reuse() -> None:
+    rng = random.Random(5)
+    strike = article(
+        "strike",
+        [
+            "Dock workers in Port Varo extended their strike into a second week on Friday after"
+            " talks with the harbour authority broke down over the night shift rota.",
+            f"“{QUOTE},” said union leader Tomas Brevik at the gates of the container terminal.",
+            filler(rng, 60),
+        ],
+    )
+    cranes = article(
+        "cranes",
+        [
+            "The ministry of transport confirmed that four electric cranes ordered from a yard in"
+            " Kessel will be delivered to the Port Varo container terminal next spring.",
+            f"Asked about the dispute, a spokeswoman read out the union's statement: “{QUOTE}.”",
+            filler(rng, 60),
+        ],
+    )
+    copy, _ = compare(strike, cranes)
+    assert copy.relation is None
+    assert copy.rule == "only_quotations"
+    assert copy.similarity["longest_passage_words"] >= 40
+    assert all(p.quoted for p in copy.passages if p.words >= 40)
+
+
+def test_boilerplate_footer_in_many_documents_is_no_relation() -> None:
+    rng = random.Random(11)
+    docs = [article(f"letter-{i:03d}", [filler(rng, 60), FOOTER]) for i in range(110)]
+    settings = replace(CopySettings(), keep_rejected=True)
+    report = find_copies(docs, settings)
+    assert report.copies == ()
+    assert report.families == ()
+    assert report.stats["common_anchors"] > 0  # the footer's anchors were found too common
+    assert report.stats["pairs_anchors"] == 0
+    for c in report.rejected:  # pairs proposed by LSH were aligned and rejected
+        assert c.rule in ("only_boilerplate", "no_substantial_passage")
+        assert any(f["boilerplate"] for f in c.evidence["passage_flags"])
+
+
+def test_template_reports_with_different_figures_are_not_copies() -> None:
+    template = (
+        "The Varo central bank added {amount} billion crowns to the money market through"
+        " overnight repurchase agreements, a bank spokesman said. Dealers said the interbank rate"
+        " was {rate} pct when the bank began its operation, and that the system faced a shortage"
+        " of about {short} billion crowns for the day."
+    )
+    a = article("notice-1", [template.format(amount="1.5", rate="4-1/4", short="2.1")])
+    b = article("notice-2", [template.format(amount="two", rate="4-3/8", short="1.75")])
+    copy, _ = compare(a, b)
+    assert copy.relation is None
+    assert copy.rule == "template_numbers_differ"
+    assert copy.similarity["numbers_conflict"] >= 2
+
+
+def test_empty_handed_aligns_as_one_passage_with_a_changed_edit() -> None:
+    a = article(
+        "a",
+        [
+            "Negotiators believed they were making progress until the delegation claimed the talks"
+            " had failed because the other side had come “empty handed.” The ministry said it"
+            " would send a new proposal within a month and named a new chief negotiator."
+        ],
+    )
+    b = article(
+        "b",
+        [
+            "Negotiators believed they were making progress until the delegation claimed the talks"
+            " had failed because the other side had come “empty-handed.” The ministry said it"
+            " would send a new proposal within a month and named a new chief negotiator."
+        ],
+    )
+    copy, diff = compare(a, b)
+    assert len(copy.passages) == 1
+    p = copy.passages[0]
+    assert _words(a.text[p.a_start : p.a_end]) == _words(b.text[p.b_start : p.b_end])
+    assert any("empty handed" in e.a_text and "empty-handed" in e.b_text for e in diff.changed), (
+        diff.changed
+    )
+    assert copy.relation == "near_duplicate"
+
+
+def test_passage_offsets_index_both_texts() -> None:
+    source = article("s", BRIDGE)
+    other = article("t", [MUSEUM[0], BRIDGE[1], MUSEUM[2], BRIDGE[3], BRIDGE[4]])
+    copy, _ = compare(source, other)
+    assert copy.passages
+    for p in copy.passages:
+        wa = _words(source.text[p.a_start : p.a_end])
+        wb = _words(other.text[p.b_start : p.b_end])
+        assert wa == wb
+        assert len(wa) >= p.words
+    # passages reported in reading order of a, with the JSON giving exactly the offsets
+    assert [p.a_start for p in copy.passages] == sorted(p.a_start for p in copy.passages)
+    js = copy.to_json()
+    assert set(js) == {"a", "b", "relation", "earlier", "similarity", "passages", "evidence"}
+    assert all(set(x) == {"a_start", "a_end", "b_start", "b_end"} for x in js["passages"])
+    json.dumps(js)  # serialisable as is
+
+
+def _corpus() -> list:
+    rng = random.Random(2)
+    docs = [
+        article("gazette-1", BRIDGE, outlet="Gazette", published="2024-03-04"),
+        article("tribune-1", BRIDGE[:4], outlet="Tribune", published="2024-03-05"),
+        article("herald-1", BRIDGE, outlet="Herald", published="2024-03-06"),
+        article("museum-1", MUSEUM, outlet="Gazette"),
+        article(
+            "digest-1",
+            ["A week on the coast.", filler(rng, 80), *MUSEUM, filler(rng, 90), filler(rng, 60)],
+        ),
+    ]
+    docs += [article(f"other-{i}", [filler(rng, 80), filler(rng, 40)]) for i in range(8)]
+    return docs
+
+
+def test_find_copies_is_deterministic_and_order_independent() -> None:
+    docs = _corpus()
+    first = find_copies(docs)
+    again = find_copies(list(reversed(docs)))
+    dump = [c.to_json() for c in first.copies]
+    assert dump == [c.to_json() for c in again.copies]
+    assert first.families == again.families
+    assert all(c.a < c.b for c in first.copies)
+    assert [(c.a, c.b) for c in first.copies] == sorted((c.a, c.b) for c in first.copies)
+
+
+def test_families_and_canonical_member() -> None:
+    report = find_copies(_corpus())
+    assert len(report.families) == 1
+    fam = report.families[0]
+    assert fam.members == ("gazette-1", "herald-1", "tribune-1")
+    assert fam.canonical == "gazette-1"
+    assert fam.canonical_rule == "earliest_published"
+    rel = {(c.a, c.b): c.relation for c in report.copies}
+    assert rel[("digest-1", "museum-1")] == "partial_reuse"
+    assert report.family_of("museum-1") is None
+
+    undated = [replace(d, published=None) for d in _corpus()]
+    fam = find_copies(undated).families[0]
+    assert fam.canonical_rule == "fullest"
+    assert fam.canonical == "gazette-1"  # gazette-1 and herald-1 tie on words: smallest id
+    assert fam.id == report.families[0].id  # same members, same id
+
+
+def test_settings_are_validated() -> None:
+    with pytest.raises(ValueError, match="num_perm"):
+        CopySettings(num_perm=100, lsh_bands=32)
+    with pytest.raises(ValueError, match="contained_coverage"):
+        CopySettings(contained_coverage=1.5)
+    with pytest.raises(ValueError, match="max_df"):
+        CopySettings(max_df=0)
+    with pytest.raises(ValueError, match="min_passage_words"):
+        CopySettings(min_passage_words=3)
+    assert CopySettings().as_dict()["ngram_words"] == 5

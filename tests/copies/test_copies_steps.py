@@ -1,0 +1,190 @@
+"""The lower-level steps: tokens, fingerprints, candidates, streaming alignment, diff."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from copies_fixtures import BRIDGE, MUSEUM, article, filler
+
+from storyline.article import Article
+from storyline.copies import (
+    CopySettings,
+    build_families,
+    diff,
+    find_candidates,
+    find_copies,
+    fingerprint,
+    members_from_prints,
+    relate_candidates,
+    tokenize,
+)
+from storyline.copies.align import align_articles
+from storyline.copies.fingerprints import estimate_jaccard
+
+
+def test_tokens_normalise_case_hyphens_quotes_and_numbers() -> None:
+    text = "He came “Empty-handed” — and didn’t pay 5,456,000 or 6-3/16 pct, said O'Neill."
+    toks = tokenize(text)
+    assert toks.words == (
+        "he", "came", "empty", "handed", "and", "didn't", "pay", "5.456.000", "or", "6-3/16",
+        "pct", "said", "o'neill",
+    )  # fmt: skip
+    for w, s, e in zip(toks.words, toks.starts, toks.ends, strict=True):
+        assert tokenize(text[s:e]).words[0] == w.split()[0]
+    assert [w for w, n in zip(toks.words, toks.numeric, strict=True) if n] == [
+        "5.456.000",
+        "6-3/16",
+    ]
+    assert [w for w, q in zip(toks.words, toks.quoted, strict=True) if q] == ["empty", "handed"]
+    assert tokenize("empty handed").words == tokenize("Empty–handed").words
+
+
+def test_quotes_left_open_end_with_their_paragraph() -> None:
+    text = "“We will stay,” she said.\n\n“Nothing has changed\n\nOutside the hall it rained."
+    toks = tokenize(text)
+    quoted = [w for w, q in zip(toks.words, toks.quoted, strict=True) if q]
+    assert quoted == ["we", "will", "stay", "nothing", "has", "changed"]
+
+
+def test_line_break_hyphen_is_joined() -> None:
+    assert tokenize("la fran-\nçaise").words == tokenize("la française").words
+
+
+def test_fingerprints_are_compact_and_identical_across_processes() -> None:
+    doc = article("a", BRIDGE)
+    fp = fingerprint(doc)
+    assert fp.signature.dtype == np.uint32 and len(fp.signature) == 128
+    assert fp.anchors.dtype == np.uint64
+    assert np.all(np.diff(fp.anchors.astype(np.float64)) > 0)  # sorted, distinct
+    assert not hasattr(fp, "text")
+    code = (
+        "from storyline.copies import fingerprint\n"
+        "from copies_fixtures import BRIDGE, article\n"
+        "fp = fingerprint(article('a', BRIDGE))\n"
+        "print(fp.text_hash, fp.signature.tolist()[:8], fp.anchors.tolist()[:4])\n"
+    )
+    here = os.path.dirname(__file__)
+    outs = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [here, env.get("PYTHONPATH", "")]))
+        run = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        outs.add(run.stdout)
+    assert outs == {f"{fp.text_hash} {fp.signature.tolist()[:8]} {fp.anchors.tolist()[:4]}\n"}
+
+
+def test_minhash_estimates_jaccard() -> None:
+    rng = random.Random(1)
+    base = [filler(rng, 60) for _ in range(4)]
+    doc_a = article("a", base)
+    doc_b = article("b", [*base[:2], filler(rng, 60), filler(rng, 60)])
+    est = estimate_jaccard(fingerprint(doc_a).signature, fingerprint(doc_b).signature)
+    exact = align_articles(doc_a, doc_b).jaccard
+    assert 0.2 < exact < 0.45
+    assert abs(est - exact) < 0.12
+
+
+def test_rare_anchors_find_a_long_shared_passage_with_low_jaccard() -> None:
+    rng = random.Random(4)
+    museum = article("museum", MUSEUM)
+    digest = article("digest", [filler(rng, 150), *MUSEUM, filler(rng, 200), filler(rng, 150)])
+    others = [article(f"o{i}", [filler(rng, 100)]) for i in range(30)]
+    settings = CopySettings()
+    prints = [fingerprint(d, settings) for d in [museum, digest, *others]]
+    cands = find_candidates(prints, settings)
+    pairs = cands.id_pairs()
+    assert ("museum", "digest") in pairs or ("digest", "museum") in pairs
+    k = next(i for i, p in enumerate(pairs) if set(p) == {"museum", "digest"})
+    assert cands.jaccard_estimate[k] < 0.3  # MinHash LSH alone would not propose it
+    assert cands.anchor_hits[k] >= settings.min_anchor_hits
+    assert len(pairs) < 10  # unrelated documents are not paired
+
+
+def test_relate_candidates_fetches_texts_in_batches() -> None:
+    rng = random.Random(8)
+    docs = {
+        d.id: d
+        for d in [
+            article("g1", BRIDGE),
+            article("g2", BRIDGE[:4]),
+            article("g3", BRIDGE[1:]),
+            article("m1", MUSEUM),
+            article("m2", [filler(rng, 50), *MUSEUM]),
+            *[article(f"x{i}", [filler(rng, 80)]) for i in range(5)],
+        ]
+    }
+    prints = [fingerprint(d) for d in docs.values()]
+    cands = find_candidates(prints)
+    batches: list[list[str]] = []
+
+    def fetch(ids: Sequence[str]) -> Mapping[str, Article]:
+        batches.append(list(ids))
+        return {i: docs[i] for i in ids}
+
+    results = list(relate_candidates(cands, fetch, batch_pairs=2))
+    assert len(results) == len(cands)
+    assert all(len(b) <= 4 for b in batches) and len(batches) == -(-len(cands) // 2)
+    copies = [c for c, _ in results if c.relation]
+    assert {(c.a, c.b) for c in copies} >= {("g1", "g2"), ("g1", "g3"), ("g2", "g3"), ("m1", "m2")}
+    fams = build_families(copies, members_from_prints(prints))
+    assert sorted(f.members for f in fams) == [("g1", "g2", "g3"), ("m1", "m2")]
+    assert [f.canonical for f in fams if "g1" in f.members] == ["g1"]  # the fullest
+
+
+def test_diff_lists_only_a_only_b_shared_and_changed() -> None:
+    a = article("a", BRIDGE[:3])
+    b = article("b", [BRIDGE[0].replace("eight weeks", "nine weeks"), BRIDGE[1], MUSEUM[0]])
+    al = align_articles(a, b)
+    d = diff(al)
+    assert d.shared == al.passages
+    only_a = " ".join(a.text[s.start : s.end] for s in d.only_a)
+    only_b = " ".join(b.text[s.start : s.end] for s in d.only_b)
+    assert "Ferries will run" in only_a
+    assert "logbook of the schooner" in only_b
+    assert [(e.a_text, e.b_text) for e in d.changed] == [("eight", "nine")]
+    assert d.to_json()["changed"][0]["a_text"] == "eight"
+
+
+def test_exact_copies_share_their_relations_and_do_not_become_boilerplate() -> None:
+    rng = random.Random(12)
+    digest = article("digest", ["Coast news.", filler(rng, 80), *MUSEUM, filler(rng, 90)])
+    few = [article(f"m{i}", MUSEUM) for i in range(3)]  # a small group: pairs repeated
+    report = find_copies([digest, *few])
+    rel = {(c.a, c.b): c.relation for c in report.copies}
+    assert rel[("m0", "m1")] == rel[("m0", "m2")] == rel[("m1", "m2")] == "exact"
+    assert {rel[("digest", f"m{i}")] for i in range(3)} == {"partial_reuse"}
+
+    many = [article(f"n{i:03d}", MUSEUM) for i in range(120)]  # > max_df copies of one text
+    report = find_copies([digest, *many])
+    assert report.stats["common_anchors"] == 0
+    assert report.stats["pairs_exact"] == 119  # a group over max_exact_group: a star
+    assert ("digest", "n000") in {
+        (c.a, c.b) for c in report.copies if c.relation == "partial_reuse"
+    }
+    assert [len(f.members) for f in report.families] == [120]
+
+
+def test_empty_and_very_short_texts() -> None:
+    docs = [
+        article("empty-1", [""]),
+        article("empty-2", [""]),
+        article("short-1", ["Talks resume."]),
+        article("short-2", ["Talks  resume."]),
+        article("short-3", ["Talks resume!"]),
+    ]
+    report = find_copies(docs)
+    rel = {(c.a, c.b): c for c in report.copies}
+    assert ("empty-1", "empty-2") not in rel  # nothing to compare
+    exact = rel[("short-1", "short-2")]
+    assert exact.relation == "exact"
+    assert [p.offsets() for p in exact.passages] == [
+        {"a_start": 0, "a_end": 12, "b_start": 0, "b_end": 13}
+    ]
+    assert rel[("short-1", "short-3")].relation == "near_duplicate"  # same words, other mark

@@ -1,0 +1,136 @@
+"""The real CLI, run as a subprocess, on the bundled sample corpus and on hostile input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from storyline import __version__
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
+
+
+def cli(*args: str | Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "storyline", *map(str, args)], capture_output=True, text=True
+    )
+    assert (done.returncode == 0) == ok, done.stderr + done.stdout
+    return done
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "sample.db"
+    done = cli("build", SAMPLE, "--db", db)
+    assert "ingested" in done.stdout and "quarantined" in done.stdout
+    return db
+
+
+def test_version() -> None:
+    assert cli("--version").stdout.strip() == f"storyline {__version__}"
+
+
+def test_build_json_summary(tmp_path: Path) -> None:
+    summary = json.loads(cli("build", SAMPLE, "--db", tmp_path / "s.db", "--json").stdout)
+    assert summary["read"] == summary["ingested"] + summary["quarantined"]
+    assert summary["quarantined"] == 1  # the broken JSONL line
+    assert summary["ingested"] == 7
+
+
+def test_articles_and_article_json(sample_db: Path) -> None:
+    rows = json.loads(cli("articles", "--db", sample_db, "--json").stdout)
+    assert {r["id"] for r in rows} >= {"bridge-closure-wire.txt", "cws-2025-0304-bridge"}
+    assert set(rows[0]) == {
+        "id",
+        "title",
+        "outlet",
+        "published",
+        "url",
+        "source",
+        "locator",
+        "chars",
+        "removals",
+    }
+    scraped = json.loads(
+        cli("article", "almeria-scoop-reprint.txt", "--db", sample_db, "--json").stdout
+    )
+    assert scraped["title"] is None
+    assert {r["rule"] for r in scraped["removed"]} >= {"ad_marker"}
+    assert "[ad_1]" not in scraped["text"]
+    for p in scraped["paragraphs"]:
+        assert scraped["text"][p["start"] : p["end"]].strip()
+
+
+def test_article_human_view_shows_removals(sample_db: Path) -> None:
+    shown = cli("article", "bridge-closure-wire.txt", "--db", sample_db).stdout
+    assert "Port Almeria closes Harbor Bridge" in shown
+    assert "removed by cleaning" in shown
+
+
+def test_quarantine_names_the_line(sample_db: Path) -> None:
+    rows = json.loads(cli("quarantine", "--db", sample_db, "--json").stdout)
+    assert len(rows) == 1
+    assert rows[0]["source"].endswith("wire-feed.jsonl")
+    assert rows[0]["locator"] == "line 5"
+    assert "JSON" in rows[0]["reason"]
+
+
+def test_untrusted_text_is_printed_literally(tmp_path: Path) -> None:
+    feed = tmp_path / "evil.jsonl"
+    feed.write_text(
+        json.dumps(
+            {"id": "evil", "title": "[bold red]x[/]", "text": "A [link=http://x]y[/link] z."}
+        )
+        + "\n"
+    )
+    db = tmp_path / "s.db"
+    cli("build", feed, "--db", db)
+    shown = cli("article", "evil", "--db", db).stdout
+    assert "[bold red]x[/]" in shown and "[link=http://x]y[/link]" in shown
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_export(sample_db: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / fmt
+    cli("export", "--format", fmt, "--out", out, "--db", sample_db)
+    if fmt == "parquet":
+        articles = pq.read_table(out / "articles.parquet").to_pylist()
+        quarantine = pq.read_table(out / "quarantine.parquet").to_pylist()
+    else:
+        articles = [json.loads(line) for line in (out / "articles.jsonl").open()]
+        quarantine = [json.loads(line) for line in (out / "quarantine.jsonl").open()]
+    assert len(articles) == 7 and len(quarantine) == 1
+    wire = next(a for a in articles if a["id"] == "bridge-closure-wire.txt")
+    assert wire["removed"] and wire["paragraphs"]
+
+
+def test_search(sample_db: Path) -> None:
+    rows = json.loads(cli("search", "sourdough", "--db", sample_db, "--json").stdout)
+    assert [r["id"] for r in rows] == ["gazette-2025-0305-bakery"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("articles", "--db", "{tmp}/none.db"), "run `storyline build` first"),
+        (("build", "{tmp}/nowhere", "--db", "{tmp}/s.db"), "nowhere"),
+        (("build", str(SAMPLE), "--db", "{tmp}/s.db", "--stages", "bogus"), "unknown stage"),
+        (
+            ("export", "--format", "xml", "--out", "{tmp}/o", "--db", "{sample}"),
+            "unknown export format",
+        ),
+        (("article", "nope", "--db", "{sample}"), "no article with id"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(
+    tmp_path: Path, sample_db: Path, args: tuple[str, ...], message: str
+) -> None:
+    done = cli(*(a.format(tmp=tmp_path, sample=sample_db) for a in args), ok=False)
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

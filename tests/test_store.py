@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storyline.article import Article, Origin, Paragraph, Rejected, Removal
+from storyline.errors import NotFoundError, StoreError
+from storyline.store.db import Store
+from storyline.store.migrations import MIGRATIONS
+
+
+def _article(aid: str, text: str = "Body text.") -> Article:
+    return Article(
+        id=aid,
+        origin=Origin("/in/feed.jsonl", "line 1", "abc"),
+        text=text,
+        paragraphs=(Paragraph(0, len(text)),),
+        raw_text="[ad_1]\n" + text,
+        removals=(Removal("ad_marker", "[ad_1]", 0, 6),),
+        title="A title",
+        metadata={"credits": ["X contributed."]},
+    )
+
+
+def test_new_store_is_wal_and_migrated(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        assert store.schema_version == len(MIGRATIONS)
+        mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode == "wal"
+
+
+def test_store_from_newer_storyline_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a usable storyline store"):
+        Store(path)
+
+
+def test_missing_store_when_reading(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="run `storyline build` first"):
+        Store(tmp_path / "none.db", create=False)
+
+
+def test_round_trip_duplicates_and_fts(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        sid = store.reset_source("/in/feed.jsonl", "feed.jsonl", 10, 1)
+        rejected = Rejected(Origin("/in/feed.jsonl", "line 2", "def"), "line 2: invalid JSON")
+        renamed = store.store_batch(
+            sid, [_article("a"), rejected, _article("a", "Other harbor text.")], records_done=3
+        )
+        assert renamed == 1
+        stored = store.article("a")
+        assert stored == _article("a")  # every field survives the round trip
+        assert store.article("a~2").text == "Other harbor text."
+        assert [r.reason for r in store.quarantined()] == ["line 2: invalid JSON"]
+        assert store.notices()[0][0] == "duplicate_id"
+        assert store.search("harbor") == ["a~2"]
+        with pytest.raises(NotFoundError):
+            store.article("zzz")
+
+
+def test_reset_source_forgets_what_it_gave(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        sid = store.reset_source("/in/f.txt", "f.txt", 10, 1)
+        store.store_batch(sid, [_article("a")], records_done=1, complete=True)
+        assert store.reset_source("/in/f.txt", "f.txt", 11, 2) == sid
+        assert store.count("articles") == 0
+        assert store.count("removals") == 0  # cascades
+        assert store.search("body") == []
