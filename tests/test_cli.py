@@ -134,3 +134,35 @@ def test_errors_are_one_line_without_traceback(
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_copies_and_diff(sample_db: Path) -> None:
+    rows = json.loads(cli("copies", "--db", sample_db, "--json").stdout)
+    assert set(rows[0]) == {"a", "b", "relation", "earlier", "similarity", "passages", "evidence"}
+    pairs = {(r["a"], r["b"]): r for r in rows}
+    reprint = pairs[("almeria-scoop-reprint.txt", "bridge-closure-wire.txt")]
+    assert reprint["relation"] == "near_duplicate"
+    assert reprint["earlier"] == "bridge-closure-wire.txt"
+    assert pairs[("bridge-closure-wire.txt", "harbor-bridge-op-ed.html")]["relation"] == (
+        "partial_reuse"
+    )
+    assert not any("gazette-2025-0305-bakery" in pair for pair in pairs)  # unrelated story
+    strong = json.loads(
+        cli("copies", "--db", sample_db, "--json", "--min-relation", "version").stdout
+    )
+    assert all(r["relation"] != "partial_reuse" for r in strong) and strong
+    diff = json.loads(
+        cli(
+            "diff",
+            "bridge-closure-wire.txt",
+            "almeria-scoop-reprint.txt",
+            "--db",
+            sample_db,
+            "--json",
+        ).stdout
+    )
+    assert diff["diff"]["shared"] and diff["diff"]["only_b"]  # the reprint trimmed the wire's tail
+    shown = cli(
+        "diff", "bridge-closure-wire.txt", "almeria-scoop-reprint.txt", "--db", sample_db
+    ).stdout
+    assert "near_duplicate" in shown

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from storyline.article import Article, Rejected
+from storyline.copies import RELATIONS, Copy, CopySettings, Diff, Family, compare
+from storyline.errors import InputError
 from storyline.export import FORMATS, export
 from storyline.pipeline import BuildSettings, BuildSummary, Progress, build
 from storyline.store.db import Store
@@ -51,6 +53,24 @@ class Storyline:
 
     def quarantine(self) -> list[Rejected]:
         return self.store.quarantined()
+
+    def copies(self, min_relation: str | None = None) -> list[Copy]:
+        """Related pairs, strongest relation first in RELATIONS order; `min_relation` keeps
+        that relation and the stronger ones (e.g. "version": exact, near_duplicate, version)."""
+        if min_relation is None:
+            return self.store.copies()
+        if min_relation not in RELATIONS:
+            raise InputError(
+                f"unknown relation {min_relation!r}; choose from {', '.join(RELATIONS)}"
+            )
+        return self.store.copies(RELATIONS[: RELATIONS.index(min_relation) + 1])
+
+    def families(self) -> list[Family]:
+        return self.store.families()
+
+    def diff(self, a: str, b: str, settings: CopySettings | None = None) -> tuple[Copy, Diff]:
+        """Align two articles and say what they share and where they differ (any two ids)."""
+        return compare(self.store.article(a), self.store.article(b), settings)
 
     def search(self, query: str, limit: int = 20) -> list[str]:
         """Article ids matching an FTS5 query over titles and clean texts, best first."""

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from storyline import __version__, serialize
 from storyline.api import FORMATS, Storyline
+from storyline.copies import RELATIONS
 from storyline.errors import StorylineError
 from storyline.pipeline import BuildSummary, parse_stages
 
@@ -113,6 +114,7 @@ def _print_summary(s: BuildSummary, db: Path) -> None:
         ),
         ("boilerplate spans removed", f"{s.removals:,}"),
         ("duplicate ids renamed", f"{s.duplicate_ids:,}"),
+        ("copies (related pairs)", f"{s.copies:,} in {s.families:,} families"),
         ("time", f"{s.seconds:.2f} s"),
     ]
     for key, value in rows:
@@ -181,6 +183,69 @@ def quarantine_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> N
     for r in rows:
         table.add_row(Text(r["source"]), Text(r["locator"]), Text(r["reason"]))
     out.print(table)
+
+
+@app.command("copies")
+def copies_cmd(
+    db: DbOption = DEFAULT_DB,
+    min_relation: Annotated[
+        str | None,
+        typer.Option(help=f"Keep this relation and stronger ones: {', '.join(RELATIONS)}."),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List related pairs: exact copies, near duplicates, versions and partial reuse."""
+    with Storyline(db, create=False) as sl:
+        copies = sl.copies(min_relation)
+    if json_out:
+        _print_json([c.to_json() for c in copies])
+        return
+    table = Table("a", "b", "relation", "earlier", "rule", "coverage a/b")
+    for c in copies:
+        cov = f"{c.similarity.get('coverage_a', 0):.2f} / {c.similarity.get('coverage_b', 0):.2f}"
+        table.add_row(
+            Text(c.a), Text(c.b), c.relation or "", Text(c.earlier or "unknown"), c.rule, cov
+        )
+    out.print(table)
+
+
+@app.command("diff")
+def diff_cmd(
+    a: Annotated[str, typer.Argument(metavar="A")],
+    b: Annotated[str, typer.Argument(metavar="B")],
+    db: DbOption = DEFAULT_DB,
+    json_out: JsonOption = False,
+) -> None:
+    """Side by side: what two articles share, what only one has, and the small edits."""
+    with Storyline(db, create=False) as sl:
+        copy, diff = sl.diff(a, b)
+        first, second = sl.article(copy.a), sl.article(copy.b)
+    if json_out:
+        _print_json({**copy.to_json(), "diff": diff.to_json()})
+        return
+    out.print(
+        Text(f"{copy.relation or 'unrelated'} ({copy.rule}); earlier: {copy.earlier or 'unknown'}")
+    )
+    table = Table(show_lines=True, expand=True)
+    table.add_column(Text(copy.a))  # ids come from input files: never parsed as markup
+    table.add_column(Text(copy.b))
+    segments = sorted(
+        [
+            (p.a_start, "shared", first.text[p.a_start : p.a_end], second.text[p.b_start : p.b_end])
+            for p in diff.shared
+        ]
+        + [(s.start, "only a", first.text[s.start : s.end], "") for s in diff.only_a]
+    )
+    for _, kind, left, right in segments:
+        style = "" if kind == "shared" else "red"
+        table.add_row(Text(left, style=style), Text(right))
+    for s in diff.only_b:
+        table.add_row(Text(""), Text(second.text[s.start : s.end], style="green"))
+    out.print(table)
+    for e in diff.changed:
+        out.print(
+            Text.assemble(("changed: ", "dim"), (e.a_text, "red"), " → ", (e.b_text, "green"))
+        )
 
 
 @app.command("search")

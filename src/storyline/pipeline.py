@@ -21,16 +21,25 @@ from typing import Any, Protocol
 from storyline import __version__
 from storyline.article import Article, Origin, RawArticle, Rejected
 from storyline.clean import clean
+from storyline.copies import (
+    CopySettings,
+    build_families,
+    find_candidates,
+    fingerprint,
+    members_from_prints,
+    relate_candidates,
+)
 from storyline.errors import InputError
 from storyline.ingest import ReadOptions, Source, discover, read_source
 from storyline.store.db import Store
 
-STAGES: tuple[str, ...] = ("ingest",)  # in the order they run
+STAGES: tuple[str, ...] = ("ingest", "copies")  # in the order they run
 
 
 @dataclass(frozen=True)
 class BuildSettings:
     read: ReadOptions = field(default_factory=ReadOptions)
+    copies: CopySettings = field(default_factory=CopySettings)
     batch_size: int = 500  # records per transaction: the most a kill can make us redo
 
     def __post_init__(self) -> None:
@@ -48,6 +57,8 @@ class BuildSummary:
     quarantined: int = 0
     removals: int = 0
     duplicate_ids: int = 0
+    copies: int = 0
+    families: int = 0
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -103,6 +114,8 @@ def build(
     build_id = store.start_build(_now(), run, _settings_record(settings, paths), _versions())
     if "ingest" in run:
         _ingest(store, paths, settings, progress, summary)
+    if "copies" in run:
+        _copies(store, settings.copies, summary)
     summary.seconds = round(time.perf_counter() - started, 3)
     store.finish_build(build_id, _now(), summary.as_dict())
     return summary
@@ -174,6 +187,20 @@ def _ingest_source(
         if len(batch) >= settings.batch_size:
             flush(complete=False)
     flush(complete=True)
+
+
+def _copies(store: Store, settings: CopySettings, summary: BuildSummary) -> None:
+    """Fingerprint every article (compact arrays only), then align the candidate pairs,
+    fetching their texts from the store in batches; the result replaces the last one whole."""
+    prints = sorted((fingerprint(a, settings) for a in store.iter_articles()), key=lambda p: p.id)
+    candidates = find_candidates(prints, settings)
+    copies = sorted(
+        (c for c, _ in relate_candidates(candidates, store.articles, settings) if c.relation),
+        key=lambda c: (c.a, c.b),
+    )
+    families = build_families(copies, members_from_prints(prints))
+    store.replace_copies(copies, families)
+    summary.copies, summary.families = len(copies), len(families)
 
 
 def _guarded(

@@ -10,11 +10,12 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from storyline.article import Article, Origin, Paragraph, Rejected, Removal
+from storyline.copies import Copy, Family, Passage
 from storyline.errors import NotFoundError, StoreError
 from storyline.store.migrations import MIGRATIONS
 
@@ -197,6 +198,67 @@ class Store:
             " VALUES (?, ?, ?, ?, ?)",
             (source_id, r.origin.source, r.origin.locator, r.origin.raw_hash, r.reason),
         )
+
+    # --- copies --------------------------------------------------------------------------------
+
+    def replace_copies(self, copies: Sequence[Copy], families: Sequence[Family]) -> None:
+        """Swap in the copies stage's whole result in one transaction: never half of two runs."""
+        with self.transaction() as conn:
+            for table in ("family_members", "families", "copies"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.executemany(
+                "INSERT INTO copies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        c.a,
+                        c.b,
+                        c.relation,
+                        c.earlier,
+                        c.rule,
+                        json.dumps(c.similarity, sort_keys=True),
+                        json.dumps([asdict(p) for p in c.passages]),
+                        json.dumps(c.evidence, ensure_ascii=False, sort_keys=True, default=str),
+                    )
+                    for c in copies
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO families VALUES (?, ?, ?, ?)",
+                [(f.id, f.canonical, f.canonical_rule, json.dumps(f.members)) for f in families],
+            )
+            conn.executemany(
+                "INSERT INTO family_members VALUES (?, ?)",
+                [(m, f.id) for f in families for m in f.members],
+            )
+
+    def copies(self, relations: Sequence[str] | None = None) -> list[Copy]:
+        sql = "SELECT a, b, relation, earlier, similarity, passages, evidence FROM copies"
+        args: list[str] = []
+        if relations is not None:
+            sql += f" WHERE relation IN ({','.join('?' * len(relations))})"
+            args = list(relations)
+        return [
+            Copy(
+                a,
+                b,
+                relation,
+                earlier,
+                json.loads(similarity),
+                tuple(Passage(**p) for p in json.loads(passages)),
+                json.loads(evidence),
+            )
+            for a, b, relation, earlier, similarity, passages, evidence in self.conn.execute(
+                sql + " ORDER BY a, b", args
+            )
+        ]
+
+    def families(self) -> list[Family]:
+        return [
+            Family(fid, canonical, tuple(json.loads(members)), rule)
+            for fid, canonical, rule, members in self.conn.execute(
+                "SELECT id, canonical, canonical_rule, members FROM families ORDER BY id"
+            )
+        ]
 
     # --- builds --------------------------------------------------------------------------------
 

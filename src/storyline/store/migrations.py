@@ -80,4 +80,29 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', old.seq, old.title, old.text);
     END;
     """,
+    # 2: the copies stage: related pairs with their evidence, and copy families.
+    """
+    CREATE TABLE copies (
+        a          TEXT NOT NULL,            -- article ids, a < b
+        b          TEXT NOT NULL,
+        relation   TEXT NOT NULL,            -- exact | near_duplicate | version | partial_reuse
+        earlier    TEXT,                     -- a, b, or NULL when the evidence does not decide
+        rule       TEXT NOT NULL,
+        similarity TEXT NOT NULL,            -- JSON
+        passages   TEXT NOT NULL,            -- JSON [{a_start, a_end, b_start, b_end, words, ...}]
+        evidence   TEXT NOT NULL,            -- JSON
+        PRIMARY KEY (a, b)
+    );
+    CREATE INDEX copies_b ON copies(b);
+    CREATE TABLE families (
+        id             TEXT PRIMARY KEY,
+        canonical      TEXT NOT NULL,
+        canonical_rule TEXT NOT NULL,
+        members        TEXT NOT NULL         -- JSON list of article ids
+    );
+    CREATE TABLE family_members (
+        article_id TEXT PRIMARY KEY,
+        family_id  TEXT NOT NULL REFERENCES families(id) ON DELETE CASCADE
+    );
+    """,
 )
