@@ -166,3 +166,40 @@ def test_copies_and_diff(sample_db: Path) -> None:
         "diff", "bridge-closure-wire.txt", "almeria-scoop-reprint.txt", "--db", sample_db
     ).stdout
     assert "near_duplicate" in shown
+
+
+def test_stories_and_storylines(sample_db: Path) -> None:
+    stories = json.loads(cli("stories", "--db", sample_db, "--json").stdout)
+    closure = next(s for s in stories if "bridge-closure-wire.txt" in s["article_ids"])
+    # The reprint, the earlier filing and the op-ed report the closure; the copy family counts once.
+    assert {"almeria-scoop-reprint.txt", "cws-2025-0304-bridge"} <= set(closure["article_ids"])
+    bakery = next(s for s in stories if "gazette-2025-0305-bakery" in s["article_ids"])
+    assert bakery["article_ids"] == ["gazette-2025-0305-bakery"]
+    lines = json.loads(cli("storylines", "--db", sample_db, "--json").stdout)
+    bridge_line = next(line for line in lines if closure["id"] in line["story_ids"])
+    inspection = next(s for s in stories if "gazette-2024-1015-bridge" in s["article_ids"])
+    assert inspection["id"] != closure["id"] and inspection["id"] in bridge_line["story_ids"]
+    assert bakery["storyline_id"] != closure["storyline_id"]
+    story = json.loads(cli("story", closure["id"], "--db", sample_db, "--json").stdout)
+    assert set(story["evidence"]) == set(story["article_ids"])
+    assert "Harbor" in cli("stories", "--db", sample_db).stdout
+
+
+def test_story_ids_stay_stable_when_articles_arrive_later(tmp_path: Path) -> None:
+    first = tmp_path / "in"
+    first.mkdir()
+    for name in ("bridge-closure-wire.txt", "almeria-scoop-reprint.txt"):
+        (first / name).write_text((SAMPLE / name).read_text(encoding="utf-8"), encoding="utf-8")
+    db = tmp_path / "s.db"
+    cli("build", first, "--db", db)
+    before = {
+        s["id"]: s["article_ids"] for s in json.loads(cli("stories", "--db", db, "--json").stdout)
+    }
+    (first / "feed.jsonl").write_text((SAMPLE / "wire-feed.jsonl").read_text(encoding="utf-8"))
+    cli("build", first, "--db", db)
+    after = {
+        s["id"]: s["article_ids"] for s in json.loads(cli("stories", "--db", db, "--json").stdout)
+    }
+    for story_id, members in before.items():
+        assert after[story_id][: len(members)] == members  # old ids keep their members
+    assert len(after) > len(before)

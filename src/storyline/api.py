@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from storyline.article import Article, Rejected
 from storyline.copies import RELATIONS, Copy, CopySettings, Diff, Family, compare
-from storyline.errors import InputError
+from storyline.errors import InputError, NotFoundError
 from storyline.export import FORMATS, export
 from storyline.pipeline import BuildSettings, BuildSummary, Progress, build
 from storyline.store.db import Store
@@ -71,6 +72,21 @@ class Storyline:
     def diff(self, a: str, b: str, settings: CopySettings | None = None) -> tuple[Copy, Diff]:
         """Align two articles and say what they share and where they differ (any two ids)."""
         return compare(self.store.article(a), self.store.article(b), settings)
+
+    def stories(self) -> list[dict[str, Any]]:
+        """Every story (an event), as stable JSON: id, article_ids, families, label, storyline_id,
+        merged_into (set when it was merged into another story: recorded, never silent)."""
+        return self.store.story_rows("stories")
+
+    def story(self, story_id: str) -> dict[str, Any]:
+        """One story with each member's evidence (why it belongs: shared terms, names, score)."""
+        for story in self.stories():
+            if story["id"] == story_id:
+                return {**story, "evidence": self.store.story_evidence(story["article_ids"])}
+        raise NotFoundError(f"no story with id {story_id!r} in {self.store.path}")
+
+    def storylines(self) -> list[dict[str, Any]]:
+        return self.store.story_rows("storylines")
 
     def search(self, query: str, limit: int = 20) -> list[str]:
         """Article ids matching an FTS5 query over titles and clean texts, best first."""

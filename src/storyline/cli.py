@@ -115,6 +115,7 @@ def _print_summary(s: BuildSummary, db: Path) -> None:
         ("boilerplate spans removed", f"{s.removals:,}"),
         ("duplicate ids renamed", f"{s.duplicate_ids:,}"),
         ("copies (related pairs)", f"{s.copies:,} in {s.families:,} families"),
+        ("stories", f"{s.stories:,} in {s.storylines:,} storylines"),
         ("time", f"{s.seconds:.2f} s"),
     ]
     for key, value in rows:
@@ -246,6 +247,64 @@ def diff_cmd(
         out.print(
             Text.assemble(("changed: ", "dim"), (e.a_text, "red"), " → ", (e.b_text, "green"))
         )
+
+
+@app.command("stories")
+def stories_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None:
+    """List stories (events): label, size, storyline."""
+    with Storyline(db, create=False) as sl:
+        stories = [s for s in sl.stories() if s["merged_into"] is None]
+    if json_out:
+        _print_json(stories)
+        return
+    table = Table("story", "storyline", "articles", "label")
+    for s in stories:
+        label = s["label"]
+        span = (
+            label["first"]
+            if label["first"] == label["last"]
+            else f"{label['first']} – {label['last']}"
+        )
+        text = f"{label['headline']} · {', '.join(label['names'][:4])} · {span or 'undated'}"
+        table.add_row(s["id"], s["storyline_id"] or "", str(len(s["article_ids"])), Text(text))
+    out.print(table)
+
+
+@app.command("story")
+def story_cmd(
+    story_id: Annotated[str, typer.Argument(metavar="ID")],
+    db: DbOption = DEFAULT_DB,
+    json_out: JsonOption = False,
+) -> None:
+    """Show one story: its members and why each belongs."""
+    with Storyline(db, create=False) as sl:
+        story = sl.story(story_id)
+    if json_out:
+        _print_json(story)
+        return
+    out.print(Text(story["label"]["headline"], style="bold"))
+    out.print(Text(f"{story['id']} · storyline {story['storyline_id']}"))
+    for aid in story["article_ids"]:
+        ev = story["evidence"].get(aid, {})
+        shared = ", ".join(ev.get("shared_names", [])[:4] + ev.get("shared_terms", [])[:4])
+        out.print(Text(f"  {aid}  score {ev.get('score', 0):.2f}  {shared}"))
+
+
+@app.command("storylines")
+def storylines_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None:
+    """List storylines: stories linked over time by shared actors and subject."""
+    with Storyline(db, create=False) as sl:
+        lines = sl.storylines()
+    if json_out:
+        _print_json(lines)
+        return
+    table = Table("storyline", "stories", "label")
+    for line in lines:
+        label = line["label"]
+        names = ", ".join(label["names"][:4])
+        text = f"{label['headline']} · {names} · {label['first']} – {label['last']}"
+        table.add_row(line["id"], ", ".join(line["story_ids"]), Text(text))
+    out.print(table)
 
 
 @app.command("search")

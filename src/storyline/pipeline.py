@@ -32,14 +32,16 @@ from storyline.copies import (
 from storyline.errors import InputError
 from storyline.ingest import ReadOptions, Source, discover, read_source
 from storyline.store.db import Store
+from storyline.stories import StoryIndex, StorySettings
 
-STAGES: tuple[str, ...] = ("ingest", "copies")  # in the order they run
+STAGES: tuple[str, ...] = ("ingest", "copies", "stories")  # in the order they run
 
 
 @dataclass(frozen=True)
 class BuildSettings:
     read: ReadOptions = field(default_factory=ReadOptions)
     copies: CopySettings = field(default_factory=CopySettings)
+    stories: StorySettings = field(default_factory=StorySettings)
     batch_size: int = 500  # records per transaction: the most a kill can make us redo
 
     def __post_init__(self) -> None:
@@ -59,6 +61,8 @@ class BuildSummary:
     duplicate_ids: int = 0
     copies: int = 0
     families: int = 0
+    stories: int = 0
+    storylines: int = 0
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -116,6 +120,8 @@ def build(
         _ingest(store, paths, settings, progress, summary)
     if "copies" in run:
         _copies(store, settings.copies, summary)
+    if "stories" in run:
+        _stories(store, settings.stories, summary)
     summary.seconds = round(time.perf_counter() - started, 3)
     store.finish_build(build_id, _now(), summary.as_dict())
     return summary
@@ -201,6 +207,19 @@ def _copies(store: Store, settings: CopySettings, summary: BuildSummary) -> None
     families = build_families(copies, members_from_prints(prints))
     store.replace_copies(copies, families)
     summary.copies, summary.families = len(copies), len(families)
+
+
+def _stories(store: Store, settings: StorySettings, summary: BuildSummary) -> None:
+    """Online: resume the saved index and assign only articles it has not seen, so story and
+    storyline ids given by earlier builds never change; copy families count once."""
+    state = store.stage_state("stories")
+    index = StoryIndex(settings) if state is None else StoryIndex.from_dict(state)
+    assignments = index.add(store.iter_articles(), families=store.family_canonicals())
+    stories = [s.to_dict() for s in index.stories(include_merged=True)]
+    storylines = [line.to_dict() for line in index.storylines()]
+    store.save_stories(index.to_dict(), [a.to_dict() for a in assignments], stories, storylines)
+    summary.stories = sum(1 for s in stories if s["merged_into"] is None)
+    summary.storylines = len(storylines)
 
 
 def _guarded(

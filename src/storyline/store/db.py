@@ -260,6 +260,65 @@ class Store:
             )
         ]
 
+    # --- stories -------------------------------------------------------------------------------
+
+    def stage_state(self, stage: str) -> Any:
+        row = self.conn.execute(
+            "SELECT state FROM stage_state WHERE stage = ?", (stage,)
+        ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def save_stories(
+        self,
+        state: Any,
+        assignments: Sequence[dict[str, Any]],
+        stories: Sequence[dict[str, Any]],
+        storylines: Sequence[dict[str, Any]],
+    ) -> None:
+        """The stories stage's result and the index state it came from, in one transaction."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO stage_state VALUES ('stories', ?)", (json.dumps(state),)
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO story_assignments VALUES (?, ?, ?, ?)",
+                [
+                    (a["article_id"], a["story_id"], int(a["new_story"]), json.dumps(a["evidence"]))
+                    for a in assignments
+                ],
+            )
+            for table, rows in (("stories", stories), ("storylines", storylines)):
+                conn.execute(f"DELETE FROM {table}")
+                conn.executemany(
+                    f"INSERT INTO {table} VALUES (?, ?)",
+                    [(r["id"], json.dumps(r, ensure_ascii=False)) for r in rows],
+                )
+
+    def story_rows(self, table: str) -> list[dict[str, Any]]:
+        if table not in {"stories", "storylines"}:
+            raise ValueError(table)
+        return [
+            json.loads(b) for (b,) in self.conn.execute(f"SELECT body FROM {table} ORDER BY id")
+        ]
+
+    def story_evidence(self, article_ids: Sequence[str]) -> dict[str, Any]:
+        marks = ",".join("?" * len(article_ids))
+        return {
+            aid: json.loads(ev)
+            for aid, ev in self.conn.execute(
+                f"SELECT article_id, evidence FROM story_assignments WHERE article_id IN ({marks})",
+                list(article_ids),
+            )
+        }
+
+    def family_canonicals(self) -> dict[str, str]:
+        return dict(
+            self.conn.execute(
+                "SELECT m.article_id, f.canonical FROM family_members m"
+                " JOIN families f ON f.id = m.family_id"
+            )
+        )
+
     # --- builds --------------------------------------------------------------------------------
 
     def start_build(

@@ -105,4 +105,26 @@ MIGRATIONS: tuple[str, ...] = (
         family_id  TEXT NOT NULL REFERENCES families(id) ON DELETE CASCADE
     );
     """,
+    # 3: the stories stage: the online index's state (so builds resume it), assignments with
+    # their evidence, and the current stories and storylines.
+    """
+    CREATE TABLE stage_state (
+        stage TEXT PRIMARY KEY,
+        state TEXT NOT NULL                  -- JSON
+    );
+    CREATE TABLE story_assignments (
+        article_id TEXT PRIMARY KEY,
+        story_id   TEXT NOT NULL,            -- as first assigned; stories.members is current
+        new_story  INTEGER NOT NULL,
+        evidence   TEXT NOT NULL             -- JSON
+    );
+    CREATE TABLE stories (
+        id   TEXT PRIMARY KEY,
+        body TEXT NOT NULL                   -- JSON Story
+    );
+    CREATE TABLE storylines (
+        id   TEXT PRIMARY KEY,
+        body TEXT NOT NULL                   -- JSON Storyline
+    );
+    """,
 )
