@@ -1,9 +1,7 @@
 """Loaders for the shared evaluation data (../shared), as storyline `Article`s.
 
 Nothing here is copied into the repository: every text is read from ../shared at run time.
-The seeds go through `storyline.clean.clean` when it is importable; until the cleaner exists a
-minimal fallback (`fallback_clean`, below) lifts the headline, version notes and credits and drops
-obvious debris, so the copies stage sees roughly what the cleaner will give it.
+The seeds go through `storyline.clean.clean`, as in a build.
 """
 
 from __future__ import annotations
@@ -17,6 +15,7 @@ from typing import Any
 import xxhash
 
 from storyline.article import Article, Origin, Paragraph, RawArticle
+from storyline.clean import clean
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -68,83 +67,16 @@ def make_article(
 
 # --- the seeds ----------------------------------------------------------------------------------
 
-_DEBRIS = re.compile(
-    r"^\s*(?:\[ad_\d+\]|published:\s*updated:?|copyright\b.*|.*all rights reserved\.?"
-    r"|this material may not be published.*|.*\((?:AP|AFP|Reuters) Photo[^)]*\)\s*"
-    r"|\S+(?:\s\S+){0,3}getty ?images)\s*$",
-    re.I,
-)
-_NOTE = re.compile(
-    r"^\s*(?:this (?:story|article) has been (?:updated|corrected)|correction:|update:).*$", re.I
-)
-_CREDIT = re.compile(r"^.*\bcontributed to this (?:report|story)\.?\s*$", re.I)
-_BYLINE = re.compile(r"^\s*(?:author|by)\s*:?\s+(.+)$", re.I)
 
-
-def fallback_clean(raw: RawArticle) -> Article:
-    """A minimal stand-in for `storyline.clean.clean` (seeds only; see the module docstring)."""
-    lines = raw.text.splitlines()
-    metadata: dict[str, Any] = {"cleaned_by": "bench fallback"}
-    title = raw.title
-    if raw.headline_in_text and len(lines) > 1 and lines[0].strip() and not lines[1].strip():
-        first = lines[0].strip()
-        if len(first.split()) <= 20 and not first.endswith((".", "]")):
-            title = title or first
-            lines = lines[1:]
-    byline = None
-    kept: list[str] = []
-    for line in lines:
-        if not line.strip():
-            continue
-        if _DEBRIS.match(line):
-            continue
-        if _NOTE.match(line):
-            metadata.setdefault("version_notes", []).append(line.strip())
-            continue
-        if _CREDIT.match(line):
-            metadata.setdefault("credits", []).append(line.strip())
-            continue
-        m = _BYLINE.match(line)
-        if m and byline is None and len(line.split()) <= 8:
-            byline = m.group(1).strip()
-            continue
-        kept.append(line.strip())
-    text = "\n\n".join(kept)
-    return Article(
-        id=raw.id,
-        origin=raw.origin,
-        text=text,
-        paragraphs=paragraphs_of(text),
-        raw_text=raw.text,
-        title=title,
-        byline=byline,
-        metadata=metadata,
-    )
-
-
-def cleaner() -> tuple[Any, str]:
-    """(clean function, its name): storyline's cleaner if importable, else the fallback."""
-    try:
-        from storyline.clean import clean  # type: ignore[attr-defined,unused-ignore]
-
-        return clean, "storyline.clean.clean"
-    except ImportError:
-        return fallback_clean, "bench fallback_clean (storyline.clean.clean not importable)"
-
-
-def load_seeds() -> tuple[list[Article], str]:
-    clean, name = cleaner()
+def load_seeds() -> list[Article]:
+    """The three seed articles, read as the build reads a text file and cleaned by storyline."""
     out = []
     for path in sorted((SHARED / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         origin = Origin(str(path), "", xxhash.xxh3_128_hexdigest(text.encode("utf-8")))
         raw = RawArticle(id=path.name, origin=origin, text=text, headline_in_text=True)
-        try:
-            out.append(clean(raw))
-        except NotImplementedError:
-            out.append(fallback_clean(raw))
-            name = "bench fallback_clean (storyline.clean.clean not implemented)"
-    return out, name
+        out.append(clean(raw))
+    return out
 
 
 # --- pairs-dev ------------------------------------------------------------------------------------

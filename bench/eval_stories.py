@@ -9,8 +9,7 @@ Prints every figure and writes bench/results/eval_stories.json. Corpora are read
 (never copied into the repository).
 
 - seeds: the three seed articles, two stories ({000}, {001, 002}) in one storyline (seeds.json).
-  They are cleaned with `storyline.clean.clean` when it exists, else with a small fallback here
-  (first line as headline when it looks like one, scraper markers dropped).
+  They are cleaned with `storyline.clean.clean`, as in a build.
 - ECB+ (535 docs; story = topic + subtopic; no publication dates): B-cubed P/R/F1, ARI, NMI.
 - GoogleNews-T (11,109 lowercased headlines, 152 stories; no dates): B-cubed P/R/F1, NMI, ARI.
 - SemEval-2022 Task 8 (English-English pairs): Pearson r between `pair_score` and the human Overall
@@ -29,7 +28,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,9 @@ SHARED = ROOT.parent / "shared"
 CORPORA = SHARED / "corpora"
 RESULTS = ROOT / "bench" / "results"
 
-from storyline.article import Article, Origin, RawArticle  # noqa: E402
+from _corpora import load_seeds  # noqa: E402
+
+from storyline.article import Article, Origin  # noqa: E402
 from storyline.stories import StoryIndex, StorySettings, pair_score  # noqa: E402
 from storyline.stories.index import Encoder  # noqa: E402
 
@@ -68,18 +69,20 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
 
 def _contingency(
     pred: dict[str, str], gold: dict[str, str]
-) -> tuple[Counter[tuple[str, str]], int]:
+) -> tuple[Counter[tuple[str, str]], Counter[str], Counter[str], int]:
+    """Cells (predicted, gold) with their row and column sums, over the ids both label."""
     items = sorted(set(pred) & set(gold))
-    return Counter((pred[i], gold[i]) for i in items), len(items)
-
-
-def ari(pred: dict[str, str], gold: dict[str, str]) -> float:
-    cells, n = _contingency(pred, gold)
+    cells = Counter((pred[i], gold[i]) for i in items)
     rows: Counter[str] = Counter()
     cols: Counter[str] = Counter()
     for (a, b), v in cells.items():
         rows[a] += v
         cols[b] += v
+    return cells, rows, cols, len(items)
+
+
+def ari(pred: dict[str, str], gold: dict[str, str]) -> float:
+    cells, rows, cols, n = _contingency(pred, gold)
 
     def c2(x: int) -> float:
         return x * (x - 1) / 2
@@ -94,12 +97,7 @@ def ari(pred: dict[str, str], gold: dict[str, str]) -> float:
 
 def nmi(pred: dict[str, str], gold: dict[str, str]) -> float:
     """Normalised mutual information (arithmetic-mean normalisation, as scikit-learn's default)."""
-    cells, n = _contingency(pred, gold)
-    rows: Counter[str] = Counter()
-    cols: Counter[str] = Counter()
-    for (a, b), v in cells.items():
-        rows[a] += v
-        cols[b] += v
+    cells, rows, cols, n = _contingency(pred, gold)
     mi = sum(v / n * math.log(n * v / (rows[a] * cols[b])) for (a, b), v in cells.items())
     ha = -sum(v / n * math.log(v / n) for v in rows.values())
     hb = -sum(v / n * math.log(v / n) for v in cols.values())
@@ -147,42 +145,9 @@ def article(id_: str, text: str, title: str | None = None, published: str | None
     )
 
 
-_MARKER = re.compile(r"^\s*\[ad_\d+\]\s*$")
-
-
-def _fallback_clean(raw: RawArticle) -> Article:
-    """Stand-in for the cleaner: a short first line without a full stop is the headline."""
-    lines = [ln for ln in raw.text.splitlines() if not _MARKER.match(ln)]
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    title = None
-    if lines and len(lines[0]) < 160 and not lines[0].rstrip().endswith((".", "”", '"')):
-        title = lines.pop(0).strip()
-    text = "\n".join(lines).strip()
-    return article(raw.id, text, title)
-
-
-def clean_function() -> tuple[Callable[[RawArticle], Article], str]:
-    try:
-        from storyline.clean import clean  # type: ignore[attr-defined]
-    except ImportError:
-        return _fallback_clean, "fallback in bench/eval_stories.py (storyline.clean.clean missing)"
-    return clean, "storyline.clean.clean"
-
-
 def eval_seeds(settings: StorySettings) -> dict[str, Any]:
     gold = json.loads((SHARED / "gold" / "seeds.json").read_text())
-    cleaner, how = clean_function()
-    arts = []
-    for path in sorted((SHARED / "seeds").glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        raw = RawArticle(
-            id=path.name,
-            origin=Origin(str(path), "", ""),
-            text=text,
-            headline_in_text=True,
-        )
-        arts.append(cleaner(raw))
+    arts = load_seeds()
     index = StoryIndex(settings)
     index.add(arts)
     pred = partition(index)
@@ -195,7 +160,7 @@ def eval_seeds(settings: StorySettings) -> dict[str, Any]:
     s01 = pair_score(arts[0], arts[1], index)
     s12 = pair_score(arts[1], arts[2], index)
     return {
-        "cleaner": how,
+        "cleaner": "storyline.clean.clean",
         "stories_exact": exact,
         "one_storyline": one_line,
         "bcubed": bcubed(pred, gold_part),

@@ -23,6 +23,7 @@ from storyline.api import FORMATS, Storyline
 from storyline.copies import RELATIONS
 from storyline.errors import StorylineError
 from storyline.pipeline import BuildSummary, parse_stages
+from storyline.stories import StoryLabel
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -259,15 +260,15 @@ def stories_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None
         return
     table = Table("story", "storyline", "articles", "label")
     for s in stories:
-        label = s["label"]
-        span = (
-            label["first"]
-            if label["first"] == label["last"]
-            else f"{label['first']} – {label['last']}"
-        )
-        text = f"{label['headline']} · {', '.join(label['names'][:4])} · {span or 'undated'}"
-        table.add_row(s["id"], s["storyline_id"] or "", str(len(s["article_ids"])), Text(text))
+        label = _label(s["label"])
+        table.add_row(s["id"], s["storyline_id"] or "", str(len(s["article_ids"])), label)
     out.print(table)
+
+
+def _label(label: dict[str, Any]) -> Text:
+    """A story or storyline label from its JSON, worded as `StoryLabel.text()` words it."""
+    names, terms = tuple(label["names"]), tuple(label["terms"])
+    return Text(StoryLabel(label["headline"], names, terms, label["first"], label["last"]).text())
 
 
 @app.command("story")
@@ -300,10 +301,7 @@ def storylines_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> N
         return
     table = Table("storyline", "stories", "label")
     for line in lines:
-        label = line["label"]
-        names = ", ".join(label["names"][:4])
-        text = f"{label['headline']} · {names} · {label['first']} – {label['last']}"
-        table.add_row(line["id"], ", ".join(line["story_ids"]), Text(text))
+        table.add_row(line["id"], ", ".join(line["story_ids"]), _label(line["label"]))
     out.print(table)
 
 

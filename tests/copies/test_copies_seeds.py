@@ -10,6 +10,7 @@ import pytest
 import xxhash
 
 from storyline.article import Article, Origin, RawArticle
+from storyline.clean import clean
 from storyline.copies import find_copies
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -23,19 +24,12 @@ def _words(text: str) -> str:
 def seeds() -> list[Article]:
     if not (SHARED / "seeds").is_dir():
         pytest.skip("../shared/seeds is not beside the repository")
-    try:
-        from storyline.clean import clean  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        pytest.skip("storyline.clean.clean is not available yet")
     out = []
     for path in sorted((SHARED / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         origin = Origin(str(path), "", xxhash.xxh3_128_hexdigest(text.encode("utf-8")))
         raw = RawArticle(id=path.name, origin=origin, text=text, headline_in_text=True)
-        try:
-            out.append(clean(raw))
-        except NotImplementedError:
-            pytest.skip("storyline.clean.clean is not implemented yet")
+        out.append(clean(raw))
     return out
 
 
