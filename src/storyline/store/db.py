@@ -368,10 +368,11 @@ class Store:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(_ARTICLE_SELECT + f" WHERE a.id IN ({marks})", chunk)
-            rows_list = rows.fetchall()
-            removals = self._removals([row[0] for row in rows_list])
-            for row in rows_list:
+            rows = self.conn.execute(
+                _ARTICLE_SELECT + f" WHERE a.id IN ({marks})", chunk
+            ).fetchall()
+            removals = self._removals([row[0] for row in rows])
+            for row in rows:
                 found[row[1]] = _article(row, removals.get(row[0], ()))
         return found
 
