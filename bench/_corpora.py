@@ -87,6 +87,28 @@ def load_pairs_dev() -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def pairs_dev_articles(rows: list[dict[str, Any]], with_times: bool) -> dict[str, Article]:
+    """The articles of pairs-dev rows by id; `with_times` joins publication times and outlets."""
+    meta = corpus_meta() if with_times else {}
+    arts: dict[str, Article] = {}
+    for r in rows:
+        for side in ("a", "b"):
+            doc_id = r[f"{side}_id"]
+            if doc_id in arts:
+                continue
+            m = meta.get(doc_id, {})
+            arts[doc_id] = make_article(
+                doc_id,
+                r[f"{side}_text"],
+                source="gold/pairs-dev.jsonl",
+                locator=r["pair"],
+                title=r[f"{side}_title"],
+                published=m.get("published"),
+                outlet=m.get("outlet"),
+            )
+    return arts
+
+
 def corpus_meta(
     names: tuple[str, ...] = ("reuters21578", "bbc_news_2225"),
 ) -> dict[str, dict[str, Any]]:

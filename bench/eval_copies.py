@@ -35,19 +35,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _corpora import (
     SHARED,
-    corpus_meta,
     load_impresso,
     load_jsonl_corpus,
     load_pairs_dev,
     load_seeds,
-    make_article,
+    pairs_dev_articles,
 )
 
 from storyline.copies import COPY_RELATIONS, CopySettings, compare, find_copies
 
 RESULTS = Path(__file__).resolve().parent / "results" / "eval_copies.json"
 GOLD_LABELS = ("SAME_SOURCE", "PARTIAL_REUSE", "SAME_EVENT", "SAME_TOPIC", "UNRELATED")
-PRED_LABELS = ("exact", "near_duplicate", "version", "partial_reuse", "none")
+PRED_LABELS = ("exact", "near_duplicate", "version", "same_family", "partial_reuse", "none")
+# "same_family": in one copy family, its pair not aligned itself (CopySettings.skip_joined_pairs)
+COPY_LABELS = {*COPY_RELATIONS, "same_family"}
 
 
 def _norm(s: str) -> str:
@@ -117,27 +118,6 @@ def eval_seeds(settings: CopySettings) -> dict[str, Any]:
 # --- (b) pairs-dev --------------------------------------------------------------------------------
 
 
-def _gold_articles(rows: list[dict[str, Any]], with_times: bool) -> dict[str, Any]:
-    meta = corpus_meta() if with_times else {}
-    arts: dict[str, Any] = {}
-    for r in rows:
-        for side in ("a", "b"):
-            doc_id = r[f"{side}_id"]
-            if doc_id in arts:
-                continue
-            m = meta.get(doc_id, {})
-            arts[doc_id] = make_article(
-                doc_id,
-                r[f"{side}_text"],
-                source="gold/pairs-dev.jsonl",
-                locator=r["pair"],
-                title=r[f"{side}_title"],
-                published=m.get("published"),
-                outlet=m.get("outlet"),
-            )
-    return arts
-
-
 def _pred_label(relation: str | None) -> str:
     return relation or "none"
 
@@ -168,7 +148,7 @@ def _scores(rows: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]) ->
             "f1": round(f, 4),
         }
 
-    copy = prf({"SAME_SOURCE"}, set(COPY_RELATIONS))
+    copy = prf({"SAME_SOURCE"}, COPY_LABELS)
     partial = prf({"PARTIAL_REUSE"}, {"partial_reuse"})
     negatives_called = [
         r["pair"]
@@ -182,7 +162,7 @@ def _scores(rows: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]) ->
         gold_copy = r["relation"] == "SAME_SOURCE"
         pred = _pred_label(p["relation"])
         ok = (
-            (gold_copy and pred in COPY_RELATIONS)
+            (gold_copy and pred in COPY_LABELS)
             or (r["relation"] == "PARTIAL_REUSE" and pred == "partial_reuse")
             or (r["relation"] not in ("SAME_SOURCE", "PARTIAL_REUSE") and pred == "none")
         )
@@ -245,7 +225,7 @@ def _record(copy: Any) -> dict[str, Any]:
 
 def eval_pairs_dev(settings: CopySettings, with_times: bool) -> dict[str, Any]:
     rows = load_pairs_dev()
-    arts = _gold_articles(rows, with_times)
+    arts = pairs_dev_articles(rows, with_times)
     started = time.perf_counter()
     pairwise: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -260,6 +240,9 @@ def eval_pairs_dev(settings: CopySettings, with_times: bool) -> dict[str, Any]:
     for r in rows:
         a, b = sorted((r["a_id"], r["b_id"]))
         corpus[r["pair"]] = _record(report.pair(a, b) or rejected.get((a, b)))
+        family = report.family_of(a)
+        if corpus[r["pair"]]["relation"] is None and family and b in family.members:
+            corpus[r["pair"]] |= {"relation": "same_family", "rule": "joined_by_other_pairs"}
     gold_pairs = {tuple(sorted((r["a_id"], r["b_id"]))) for r in rows}
     extra = Counter(c.relation for c in report.copies if (c.a, c.b) not in gold_pairs)
     return {

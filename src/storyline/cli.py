@@ -22,7 +22,7 @@ from storyline import __version__, serialize
 from storyline.api import FORMATS, Storyline
 from storyline.copies import RELATIONS
 from storyline.errors import StorylineError
-from storyline.pipeline import BuildSummary, parse_stages
+from storyline.pipeline import BuildSettings, BuildSummary, parse_stages
 from storyline.stories import StoryLabel
 
 app = typer.Typer(
@@ -81,10 +81,15 @@ def build_cmd(
     stages: Annotated[
         str | None, typer.Option(help="Run only these stages, e.g. 'ingest'.")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes for fingerprints and alignment [default: CPUs]."),
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Ingest and clean PATHS into the store, then run the later stages (incremental, resumable)."""
     chosen = parse_stages(stages)
+    settings = BuildSettings() if workers is None else BuildSettings(workers=workers)
     bars = RichProgress(
         TextColumn("{task.description:>8}"),
         BarColumn(),
@@ -95,7 +100,7 @@ def build_cmd(
         disable=json_out or not err.is_terminal,
     )
     with Storyline(db) as sl, bars:
-        summary = sl.build(paths, stages=chosen, progress=_BuildProgress(bars))
+        summary = sl.build(paths, stages=chosen, settings=settings, progress=_BuildProgress(bars))
     if json_out:
         _print_json(summary.as_dict())
     else:

@@ -25,7 +25,7 @@ from storyline.copies import (
     CopySettings,
     build_families,
     find_candidates,
-    fingerprint,
+    fingerprint_all,
     members_from_prints,
     relate_candidates,
 )
@@ -33,6 +33,7 @@ from storyline.errors import InputError
 from storyline.ingest import ReadOptions, Source, discover, read_source
 from storyline.store.db import Store
 from storyline.stories import StoryIndex, StorySettings
+from storyline.workers import default_workers
 
 STAGES: tuple[str, ...] = ("ingest", "copies", "stories")  # in the order they run
 
@@ -43,10 +44,13 @@ class BuildSettings:
     copies: CopySettings = field(default_factory=CopySettings)
     stories: StorySettings = field(default_factory=StorySettings)
     batch_size: int = 500  # records per transaction: the most a kill can make us redo
+    workers: int = field(default_factory=default_workers)  # processes for CPU-heavy steps
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if self.workers < 1:
+            raise ValueError("workers must be at least 1")
 
 
 @dataclass
@@ -119,7 +123,7 @@ def build(
     if "ingest" in run:
         _ingest(store, paths, settings, progress, summary)
     if "copies" in run:
-        _copies(store, settings.copies, summary)
+        _copies(store, settings.copies, settings.workers, summary)
     if "stories" in run:
         _stories(store, settings.stories, summary)
     summary.seconds = round(time.perf_counter() - started, 3)
@@ -195,15 +199,15 @@ def _ingest_source(
     flush(complete=True)
 
 
-def _copies(store: Store, settings: CopySettings, summary: BuildSummary) -> None:
+def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSummary) -> None:
     """Fingerprint every article (compact arrays only), then align the candidate pairs,
     fetching their texts from the store in batches; the result replaces the last one whole."""
-    prints = sorted((fingerprint(a, settings) for a in store.iter_articles()), key=lambda p: p.id)
-    candidates = find_candidates(prints, settings)
-    copies = sorted(
-        (c for c, _ in relate_candidates(candidates, store.articles, settings) if c.relation),
-        key=lambda c: (c.a, c.b),
+    prints = sorted(
+        fingerprint_all(store.iter_articles(), settings, workers=workers), key=lambda p: p.id
     )
+    candidates = find_candidates(prints, settings)
+    related = relate_candidates(candidates, store.articles, settings, workers=workers)
+    copies = sorted((c for c, _ in related if c.relation), key=lambda c: (c.a, c.b))
     families = build_families(copies, members_from_prints(prints))
     store.replace_copies(copies, families)
     summary.copies, summary.families = len(copies), len(families)

@@ -9,19 +9,19 @@ One call for a corpus in memory::
 
 The steps, for a store that streams (texts are never held for the whole corpus)::
 
-    prints = [fingerprint(article, settings) for article in stream]    # compact numpy arrays
-    cands = find_candidates(prints, settings)                          # exact + LSH + rare anchors
-    for copy, alignment in relate_candidates(cands, fetch, settings):  # fetch(ids) -> {id: Article}
-        ...                                                            # store copy, diff(alignment)
+    prints = list(fingerprint_all(stream, settings, workers=2))  # compact numpy arrays
+    cands = find_candidates(prints, settings)                    # exact + LSH + rare anchors
+    for copy, _ in relate_candidates(cands, fetch, settings, workers=2):  # fetch(ids) -> Articles
+        ...                                                      # store the copy
     families = build_families(copies, members_from_prints(prints))
 
 Pipeline: tokens -> fingerprints -> candidates -> align -> relate -> diff -> families; each
-module's docstring explains its step.
+module's docstring explains its step, and `stream` runs them over a corpus in worker processes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from storyline.article import Article
 from storyline.copies.align import (
@@ -30,14 +30,14 @@ from storyline.copies.align import (
     Text,
     align_articles,
     align_texts,
-    iter_alignments,
 )
-from storyline.copies.candidates import Candidates, by_names, find_candidates
+from storyline.copies.candidates import Candidates, find_candidates
 from storyline.copies.diff import diff
 from storyline.copies.families import Member, build_families
 from storyline.copies.fingerprints import DocPrint, fingerprint
 from storyline.copies.records import (
     COPY_RELATIONS,
+    DEFAULTS,
     RELATIONS,
     Copy,
     CopyReport,
@@ -50,6 +50,7 @@ from storyline.copies.records import (
     Span,
 )
 from storyline.copies.relate import relate
+from storyline.copies.stream import fingerprint_all, relate_candidates
 from storyline.copies.tokens import Tokens, tokenize
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "find_candidates",
     "find_copies",
     "fingerprint",
+    "fingerprint_all",
     "members_from_prints",
     "relate",
     "relate_candidates",
@@ -90,51 +92,28 @@ def members_from_prints(prints: Iterable[DocPrint]) -> dict[str, Member]:
     return {p.id: Member(p.words, p.published) for p in prints}
 
 
-def relate_candidates(
-    candidates: Candidates,
-    fetch: Fetch,
-    settings: CopySettings | None = None,
-    batch_pairs: int = 2000,
-) -> Iterator[tuple[Copy, Alignment]]:
-    """Align and relate every candidate pair; yields (copy, alignment), rejected pairs included
-    (their `relation` is None). Texts are fetched `batch_pairs` pairs at a time."""
-    settings = settings or CopySettings()
-    for k, al in iter_alignments(candidates, fetch, settings, batch_pairs):
-        info = {
-            "by": by_names(int(candidates.by[k])),
-            "anchor_hits": int(candidates.anchor_hits[k]),
-        }
-        yield (
-            relate(
-                al,
-                settings,
-                jaccard_est=float(candidates.jaccard_estimate[k]),
-                candidate=info,
-            ),
-            al,
-        )
-
-
 def compare(a: Article, b: Article, settings: CopySettings | None = None) -> tuple[Copy, Diff]:
     """Relate one pair directly, without candidate generation (relation None when unrelated)."""
-    settings = settings or CopySettings()
+    settings = settings or DEFAULTS
     first, second = (a, b) if a.id < b.id else (b, a)
     al = align_articles(first, second, settings)
     return relate(al, settings), diff(al, settings.max_gap_words)
 
 
-def find_copies(articles: Iterable[Article], settings: CopySettings | None = None) -> CopyReport:
+def find_copies(
+    articles: Iterable[Article], settings: CopySettings | None = None, *, workers: int = 1
+) -> CopyReport:
     """Every related pair of a corpus held in memory, its families and diffs.
 
     Relations are sorted by (a, b) with a < b by id; families by id. Article ids must be distinct.
     """
-    settings = settings or CopySettings()
+    settings = settings or DEFAULTS
     by_id: dict[str, Article] = {}
     for article in articles:
         if article.id in by_id:
             raise ValueError(f"find_copies: duplicate article id {article.id!r}")
         by_id[article.id] = article
-    prints = [fingerprint(by_id[i], settings) for i in sorted(by_id)]
+    prints = list(fingerprint_all((by_id[i] for i in sorted(by_id)), settings, workers=workers))
     candidates = find_candidates(prints, settings)
 
     def fetch(ids: Sequence[str]) -> Mapping[str, Article]:
@@ -143,17 +122,21 @@ def find_copies(articles: Iterable[Article], settings: CopySettings | None = Non
     copies: list[Copy] = []
     rejected: list[Copy] = []
     diffs: dict[tuple[str, str], Diff] = {}
-    for copy, al in relate_candidates(candidates, fetch, settings):
+    aligned = 0
+    for copy, d in relate_candidates(candidates, fetch, settings, diffs=True, workers=workers):
+        aligned += 1
         if copy.relation is None:
             if settings.keep_rejected:
                 rejected.append(copy)
             continue
         copies.append(copy)
-        diffs[(copy.a, copy.b)] = diff(al, settings.max_gap_words)
+        if d is not None:
+            diffs[(copy.a, copy.b)] = d
     copies.sort(key=lambda c: (c.a, c.b))
     rejected.sort(key=lambda c: (c.a, c.b))
     families = build_families(copies, members_from_prints(prints))
     stats = dict(candidates.stats)
+    stats["aligned"] = aligned
     stats["related"] = len(copies)
     for rel in RELATIONS:
         stats[rel] = sum(1 for c in copies if c.relation == rel)

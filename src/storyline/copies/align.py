@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,10 +34,9 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from storyline.article import Article
-from storyline.copies.candidates import Candidates
 from storyline.copies.fingerprints import U64, article_tokens, ngram_hashes, token_hashes
 from storyline.copies.metadata import version_notes
-from storyline.copies.records import CopySettings, Passage
+from storyline.copies.records import DEFAULTS, CopySettings, Passage
 from storyline.copies.tokens import Tokens
 
 Fetch = Callable[[Sequence[str]], Mapping[str, Article]]
@@ -391,32 +390,5 @@ def _common_share(grams: U64, settings: CopySettings, common: U64 | None) -> flo
 def align_articles(
     a: Article, b: Article, settings: CopySettings | None = None, common: U64 | None = None
 ) -> Alignment:
-    settings = settings or CopySettings()
+    settings = settings or DEFAULTS
     return align_texts(Text.of(a, settings), Text.of(b, settings), settings, common)
-
-
-def iter_alignments(
-    candidates: Candidates,
-    fetch: Fetch,
-    settings: CopySettings | None = None,
-    batch_pairs: int = 2000,
-) -> Iterator[tuple[int, Alignment]]:
-    """Align every candidate pair, loading texts with `fetch` one batch of pairs at a time.
-
-    Yields (candidate index, alignment) in candidate order; each alignment's `a` is the pair's
-    smaller id. Only the current batch's texts are held in memory.
-    """
-    settings = settings or CopySettings()
-    ids = candidates.ids
-    pairs = candidates.pairs
-    for start in range(0, len(pairs), batch_pairs):
-        batch = pairs[start : start + batch_pairs]
-        wanted = sorted({ids[i] for i in np.unique(batch).tolist()})
-        articles = fetch(wanted)
-        missing = [w for w in wanted if w not in articles]
-        if missing:
-            raise KeyError(f"fetch did not return articles {missing[:5]}")
-        texts = {w: Text.of(articles[w], settings) for w in wanted}
-        for k, (i, j) in enumerate(batch.tolist()):
-            a, b = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
-            yield start + k, align_texts(texts[a], texts[b], settings, candidates.common)

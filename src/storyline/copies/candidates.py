@@ -12,7 +12,9 @@ Three generators, each sort-based over numpy arrays:
   (2 .. `max_df`); two documents sharing at least `min_anchor_hits` of them become a pair. This
   finds long shared passages inside otherwise different texts, which whole-text Jaccard misses.
   Anchors in more than `max_df` documents are boilerplate: they propose nothing, and the
-  alignment step gets their hashes (`Candidates.common`) to flag boilerplate passages.
+  alignment step gets their hashes (`Candidates.common`) to flag boilerplate passages. An
+  anchor in more than `anchor_all_pairs` documents pairs each with its next `anchor_window`
+  neighbours only, so a widely reprinted story stays linear in its number of copies.
 
 Buckets and anchors are grouped by sorting (hash, doc) arrays, and pairs are emitted per group,
 so the work grows with the number of candidate pairs, not with the square of the corpus.
@@ -27,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.copies.fingerprints import U64, DocPrint, mix64
-from storyline.copies.records import CopySettings
+from storyline.copies.records import DEFAULTS, CopySettings
 
 I64 = npt.NDArray[np.int64]
 
@@ -71,25 +73,30 @@ def _group_runs(keys: npt.NDArray[np.generic]) -> tuple[I64, I64]:
     return starts, lengths
 
 
-def _pair_codes(members: I64, starts: I64, lengths: I64, n_docs: int, max_group: int) -> I64:
+def _pair_codes(
+    members: I64, starts: I64, lengths: I64, n_docs: int, max_group: int, window: int = 0
+) -> I64:
     """Codes i * n_docs + j (i < j) of the pairs inside each group `members[s : s + l]`.
 
-    Groups up to `max_group` give all their pairs; larger ones pair their first member with the
-    rest (enough to connect them, without a quadratic blow-up).
+    Groups up to `max_group` give all their pairs. A larger one gives, with `window` 0, its
+    first member paired with the rest (a star); otherwise each member paired with the next
+    `window` members (a band: still connected when one member is noisy, and linear).
     """
     out: list[I64] = []
     keep = lengths >= 2
     starts, lengths = starts[keep], lengths[keep]
     for length in np.unique(lengths).tolist():
         sel = starts[lengths == length]
+        rows = members[sel[:, None] + np.arange(length)[None, :]]
         if length <= max_group:
-            rows = members[sel[:, None] + np.arange(length)[None, :]]
             ii, jj = np.triu_indices(length, 1)
             a, b = rows[:, ii].ravel(), rows[:, jj].ravel()
+        elif window == 0:
+            a, b = np.repeat(rows[:, 0], length - 1), rows[:, 1:].ravel()
         else:
-            first = members[sel]
-            rest = members[sel[:, None] + np.arange(1, length)[None, :]]
-            a, b = np.repeat(first, length - 1), rest.ravel()
+            offsets = range(1, min(window, length - 1) + 1)
+            a = np.concatenate([rows[:, :-d].ravel() for d in offsets])
+            b = np.concatenate([rows[:, d:].ravel() for d in offsets])
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         distinct = lo != hi
         out.append(lo[distinct] * n_docs + hi[distinct])
@@ -189,7 +196,8 @@ def anchor_pairs(
         starts, lengths = _group_runs(h)
         common.append(h[starts[lengths > settings.max_df]])
         rare = (lengths >= 2) & (lengths <= settings.max_df)
-        c = _pair_codes(d, starts[rare], lengths[rare], n_docs, settings.max_df)
+        all_pairs, window = settings.anchor_all_pairs, settings.anchor_window
+        c = _pair_codes(d, starts[rare], lengths[rare], n_docs, all_pairs, window)
         if len(c):
             u, n = np.unique(c, return_counts=True)
             codes.append(u)
@@ -208,7 +216,7 @@ def anchor_pairs(
 
 def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = None) -> Candidates:
     """Candidate pairs of a corpus given as fingerprints (in any order; ids must be distinct)."""
-    settings = settings or CopySettings()
+    settings = settings or DEFAULTS
     ids = tuple(p.id for p in prints)
     if len(set(ids)) != len(ids):
         raise ValueError("find_candidates: article ids must be distinct")

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import xxhash
 
 from storyline.article import Article
-from storyline.copies.records import CopySettings
+from storyline.copies.records import DEFAULTS, CopySettings
 from storyline.copies.tokens import Tokens, tokenize, words_of
 
 U64 = npt.NDArray[np.uint64]
@@ -168,5 +168,5 @@ def article_tokens(article: Article) -> Tokens:
 
 def fingerprint(article: Article, settings: CopySettings | None = None) -> DocPrint:
     """The compact fingerprint of one clean article."""
-    settings = settings or CopySettings()
+    settings = settings or DEFAULTS
     return fingerprint_words(article.id, words_of(article.text), settings, article.published)

@@ -45,10 +45,21 @@ class CopySettings:
     """Anchors in more documents than this are boilerplate and propose no pairs (passim's maxDF)."""
     min_anchor_hits: int = 3
     """Rare anchors two documents must share to become a candidate pair."""
+    anchor_all_pairs: int = 20
+    """An anchor in up to this many documents pairs them all; a more frequent (but still rare)
+    one pairs each document with the next `anchor_window` (in id order), so a story reprinted
+    a thousand times costs a few thousand candidate pairs, not half a million."""
+    anchor_window: int = 8
+    """Neighbours each document of a frequent anchor is paired with (see `anchor_all_pairs`)."""
     max_exact_group: int = 50
     """Identical texts are grouped and only a group's first member takes part in LSH and
     anchors; the pairs found for it are repeated for every member of a group up to this size.
     A larger group gets exact pairs from its first member only, and no repeated pairs."""
+
+    skip_joined_pairs: bool = True
+    """Do not align a candidate pair whose articles earlier pairs already joined into one copy
+    family (identical texts excepted): the family says they are copies, and the work stays
+    linear in a large reprint group. `storyline diff` aligns any pair on demand."""
 
     # --- alignment --------------------------------------------------------------------------
     seed_words: int = 5
@@ -103,6 +114,8 @@ class CopySettings:
             "anchor_modulo",
             "max_df",
             "min_anchor_hits",
+            "anchor_all_pairs",
+            "anchor_window",
             "max_exact_group",
             "max_seed_repeats",
             "seed_words",
@@ -160,6 +173,10 @@ class CopySettings:
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+DEFAULTS = CopySettings()
+"""The default settings, built (and validated) once."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ import numpy as np
 from storyline.copies.align import Alignment, Text
 from storyline.copies.fingerprints import minhash, shingles_of, token_hashes
 from storyline.copies.metadata import earlier_by_time, wire_credits
-from storyline.copies.records import Copy, CopySettings, Relation
+from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation
 from storyline.copies.tokens import surface_key
 
 
@@ -96,7 +96,7 @@ def relate(
     candidate: dict[str, Any] | None = None,
 ) -> Copy:
     """Decide the relation of an aligned pair (`al.a` must have the smaller id)."""
-    settings = settings or CopySettings()
+    settings = settings or DEFAULTS
     art_a, art_b = al.a.article, al.b.article
     if not art_a.id < art_b.id:
         raise ValueError(f"relate: pair must be ordered by id, got {art_a.id!r}, {art_b.id!r}")

@@ -1,0 +1,84 @@
+"""Ordered, bounded parallel map over batches, for the CPU-heavy steps (fingerprints, alignment).
+
+Results come back in input order, and the input is pulled with the same lag (`window` batches
+ahead of the result being consumed) whatever the number of workers. So a producer whose next
+batch depends on the results consumed so far (the copies stage skips pairs already joined)
+sees the same state with 1 worker or 8, and the output is identical. At most `window` batches
+are in flight, so memory stays bounded however long the stream.
+
+Workers are forked where the platform can (Linux): a script without a `__main__` guard works,
+and nothing is re-imported. They only compute on what they are sent; they never touch the
+parent's SQLite connection or print, and leave with `os._exit`, so nothing inherited is flushed
+or closed twice.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+WINDOW = 4
+"""Batches pulled ahead of the result being consumed."""
+
+
+def default_workers() -> int:
+    """One worker per usable CPU (the scheduler's affinity mask, not the machine's count)."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def ordered_map(
+    fn: Callable[[T], R], items: Iterable[T], workers: int = 1, window: int = WINDOW
+) -> Iterator[R]:
+    """`map(fn, items)` run by `workers` processes (`fn` and items must pickle; 1: in-process).
+
+    A pool is only started when there are more batches than the window: small inputs run
+    in-process at no start-up cost, with the same pull order.
+    """
+    it = iter(items)
+    ahead: deque[T] = deque()
+    for item in it:
+        ahead.append(item)
+        if len(ahead) > window:
+            break
+    if workers <= 1 or len(ahead) <= window:
+        yield from _lagged(fn, ahead, it)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque[Future[R]] = deque(pool.submit(fn, x) for x in ahead)
+        ahead.clear()
+        while pending:
+            result = pending.popleft().result()
+            yield result  # the consumer acts on it before the next item is pulled
+            for item in it:
+                pending.append(pool.submit(fn, item))
+                break
+
+
+def _lagged(fn: Callable[[T], R], ahead: deque[T], it: Iterator[T]) -> Iterator[R]:
+    """In-process, pulling the input with the pool's lag (same results, same pull order)."""
+    while ahead:
+        yield fn(ahead.popleft())
+        for item in it:
+            ahead.append(item)
+            break
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of `size` consecutive items (the last may be shorter)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,75 @@
+"""Large reprint groups stay linear, and worker processes do not change any result."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+from copies_fixtures import BRIDGE, MUSEUM, article, filler
+
+from storyline.article import Article
+from storyline.copies import (
+    CopySettings,
+    build_families,
+    find_candidates,
+    fingerprint_all,
+    members_from_prints,
+    relate_candidates,
+)
+
+
+def _corpus() -> dict[str, Article]:
+    """Fifteen reprints of one story, each with its own small edit, plus unrelated texts."""
+    rng = random.Random(11)
+    docs = [article("museum-1", MUSEUM), article("museum-2", [filler(rng, 40), *MUSEUM])]
+    for k in range(15):
+        paras = list(BRIDGE)
+        words = paras[k % len(paras)].split(" ")
+        words[rng.randrange(len(words))] = f"edit{k}"
+        paras[k % len(paras)] = " ".join(words)
+        docs.append(article(f"bridge-{k:02d}", paras))
+    docs += [article(f"other-{i}", [filler(rng, 90)]) for i in range(6)]
+    return {d.id: d for d in docs}
+
+
+def _run(settings: CopySettings, workers: int) -> tuple[list[dict[str, object]], list[object]]:
+    docs = _corpus()
+
+    def fetch(ids: Sequence[str]) -> Mapping[str, Article]:
+        return {i: docs[i] for i in ids}
+
+    prints = sorted(
+        fingerprint_all(docs.values(), settings, workers=workers, batch=2), key=lambda p: p.id
+    )
+    cands = find_candidates(prints, settings)
+    related = list(relate_candidates(cands, fetch, settings, workers=workers, batch_pairs=3))
+    copies = [c for c, _ in related if c.relation]
+    families = build_families(copies, members_from_prints(prints))
+    return [c.to_json() for c in copies], families
+
+
+def test_joined_pairs_are_skipped_and_families_are_unchanged() -> None:
+    every = replace(CopySettings(), skip_joined_pairs=False)
+    all_pairs, fams_all = _run(every, 1)
+    linear, fams_linear = _run(CopySettings(), 1)
+    group = 15 * 14 // 2
+    assert sum(1 for c in all_pairs if str(c["a"]).startswith("bridge")) == group
+    assert sum(1 for c in linear if str(c["a"]).startswith("bridge")) < group // 2
+    assert fams_linear == fams_all
+    assert sorted(len(f.members) for f in fams_linear) == [2, 15]
+
+
+def test_workers_give_identical_results() -> None:
+    assert _run(CopySettings(), 2) == _run(CopySettings(), 1)
+
+
+def test_fingerprints_from_workers_match() -> None:
+    docs = list(_corpus().values())
+    one = list(fingerprint_all(docs, workers=1, batch=2))
+    two = list(fingerprint_all(docs, workers=2, batch=2))
+    assert [p.id for p in one] == [p.id for p in two] == [d.id for d in docs]
+    for p, q in zip(one, two, strict=True):
+        assert np.array_equal(p.signature, q.signature)
+        assert np.array_equal(p.anchors, q.anchors)
