@@ -1,52 +1,104 @@
-"""Copy detection speed: storyline end to end vs MinHash LSH peers, in the same run, as ratios.
+"""Copy detection speed and dev-pair F1: storyline end to end vs MinHash LSH peers, as ratios.
 
-Each engine runs in its own process on the same corpus (Reuters-21578, optionally replicated
-with seeded random word edits up to --scale articles) and does the whole job: tokenise,
-fingerprint, find candidates, group. storyline also aligns and relates every candidate pair.
-Peers: datasketch MinHashLSH and rensa (where installed), word 5-gram shingles, 128 permutations,
-threshold 0.5. Prints articles/s, MB/s, peak RSS and each ratio; writes JSON.
+The corpus (Reuters-21578, replicated with seeded random word edits up to --scale articles) is
+written once to a temporary JSONL file. Each engine then runs in a process of its own, reads
+the texts and does the whole job, timed: tokenise, fingerprint, candidates, grouping. storyline
+also aligns and relates the candidate pairs it keeps, with its default worker count (one per
+CPU). Peers, word 5-gram shingles, 128 permutations, threshold 0.5, any pair sharing an LSH
+band counted as a copy:
 
-    .venv/bin/python bench/copies.py [--scale 100000] [--out bench/results/copies_speed.json]
+* datasketch MinHashLSH and rensa (single process; they have no parallel mode);
+* text-dedup 0.4 MinHash, its own pipeline with num_proc = CPUs (bench/_text_dedup.py), run by
+  the interpreter given with --text-dedup-python (it pins pyspark and datasets: keep it in a
+  venv of its own), or by this one if it imports text_dedup.
+
+Every engine also groups the pairs-dev articles: two articles in one group are called copies,
+scored against the gold SAME_SOURCE pairs (copy P/R/F1, as bench/eval_copies.py does).
+
+Prints articles/s, MB/s, peak RSS (the main process, and its largest worker process: pages
+shared after a fork count in both) and storyline's speed ratio to each peer; writes JSON.
+
+    .venv/bin/python bench/copies.py [--scale 100000] [--engines storyline,rensa]
+        [--text-dedup-python /path/to/venv/bin/python] [--out bench/results/copies_speed.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
 import random
 import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpora import load_jsonl_corpus, make_article
-
-from storyline.article import Article
-
-ENGINES = ("storyline", "datasketch", "rensa")
+BENCH = Path(__file__).resolve().parent
+ENGINES = ("storyline", "datasketch", "rensa", "text-dedup")
 _WORD = re.compile(r"\w+")
 
 
-def corpus(scale: int) -> list[Article]:
+# --- the corpora (written once, read by every engine) ---------------------------------------------
+
+
+def write_corpus(path: Path, scale: int) -> None:
     """Reuters as shipped, then copies with ~5% of words replaced, until `scale` articles."""
-    base = load_jsonl_corpus("reuters21578")
-    out = list(base)
+    sys.path.insert(0, str(BENCH))
+    from _corpora import CORPORA, iter_jsonl
+
+    base = [(r["id"], r.get("text") or "") for r in iter_jsonl(CORPORA / "reuters21578.jsonl")]
     rng = random.Random(1)
-    copy = 0
-    while len(out) < scale:
+    with path.open("w", encoding="utf-8") as out:
+        for doc_id, text in _replicated(base, scale, rng):
+            out.write(json.dumps({"id": doc_id, "text": text}) + "\n")
+
+
+def _replicated(
+    base: list[tuple[str, str]], scale: int, rng: random.Random
+) -> Iterator[tuple[str, str]]:
+    yield from base
+    made, copy = len(base), 0
+    while made < scale:
         copy += 1
-        for a in base:
-            if len(out) >= scale:
-                break
-            words = a.text.split(" ")
+        for doc_id, text in base:
+            if made >= scale:
+                return
+            words = text.split(" ")
             for _ in range(max(1, len(words) // 20)):
                 words[rng.randrange(len(words))] = rng.choice(("the", "said", "new", "year"))
-            out.append(make_article(f"{a.id}#{copy}", " ".join(words), source="bench"))
-    return out
+            made += 1
+            yield f"{doc_id}#{copy}", " ".join(words)
+
+
+def write_dev(path: Path) -> list[dict[str, str]]:
+    """The pairs-dev articles (texts only, as the peers get them); returns the gold rows."""
+    sys.path.insert(0, str(BENCH))
+    from _corpora import load_pairs_dev, pairs_dev_articles
+
+    rows = load_pairs_dev()
+    with path.open("w", encoding="utf-8") as out:
+        for a in pairs_dev_articles(rows, with_times=False).values():
+            out.write(json.dumps({"id": a.id, "text": a.text}) + "\n")
+    return rows
+
+
+def read_corpus(path: Path) -> tuple[list[str], list[str]]:
+    ids, texts = [], []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            ids.append(rec["id"])
+            texts.append(rec["text"])
+    return ids, texts
+
+
+# --- the engines: each returns a group label per text ------------------------------------------
 
 
 def shingles(text: str) -> list[str]:
@@ -54,28 +106,8 @@ def shingles(text: str) -> list[str]:
     return [" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))]
 
 
-def run_storyline(articles: list[Article]) -> int:
-    from storyline.copies import (
-        build_families,
-        find_candidates,
-        fingerprint,
-        members_from_prints,
-        relate_candidates,
-    )
-
-    by_id = {a.id: a for a in articles}
-    prints = [fingerprint(a) for a in articles]
-    candidates = find_candidates(prints)
-    copies = [
-        c
-        for c, _ in relate_candidates(candidates, lambda ids: {i: by_id[i] for i in ids})
-        if c.relation
-    ]
-    return len(build_families(copies, members_from_prints(prints)))
-
-
-def _groups(pairs: Iterator[tuple[int, int]], n: int) -> int:
-    """Connected groups of two or more articles (union-find over the candidate pairs)."""
+def _labels(pairs: Iterable[tuple[int, int]], n: int) -> list[int]:
+    """Union-find over candidate pairs: each text's group root."""
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -84,101 +116,208 @@ def _groups(pairs: Iterator[tuple[int, int]], n: int) -> int:
             x = parent[x]
         return x
 
-    touched: set[int] = set()
     for i, j in pairs:
         parent[find(i)] = find(j)
-        touched.update((i, j))
-    return len({find(i) for i in touched})
+    return [find(i) for i in range(n)]
 
 
-def run_datasketch(articles: list[Article]) -> int:
+def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
+    sys.path.insert(0, str(BENCH))
+    from _corpora import make_article
+
+    from storyline.article import Article
+    from storyline.copies import (
+        build_families,
+        find_candidates,
+        fingerprint_all,
+        members_from_prints,
+        relate_candidates,
+    )
+    from storyline.workers import default_workers
+
+    workers = default_workers()
+    index = {doc_id: k for k, doc_id in enumerate(ids)}
+
+    def fetch(wanted: Iterable[str]) -> dict[str, Article]:
+        return {w: make_article(w, texts[index[w]], source="bench") for w in wanted}
+
+    stream = (make_article(i, t, source="bench") for i, t in zip(ids, texts, strict=True))
+    prints = sorted(fingerprint_all(stream, workers=workers), key=lambda p: p.id)
+    candidates = find_candidates(prints)
+    related = relate_candidates(candidates, fetch, workers=workers)
+    copies = [c for c, _ in related if c.relation]
+    labels = list(range(len(ids)))
+    for f in build_families(copies, members_from_prints(prints)):
+        for m in f.members:
+            labels[index[m]] = index[f.canonical]
+    return labels
+
+
+def run_datasketch(ids: list[str], texts: list[str]) -> list[int]:
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=0.5, num_perm=128)
     hashes = []
-    for i, a in enumerate(articles):
+    for i, text in enumerate(texts):
         m = MinHash(num_perm=128, seed=1)
-        m.update_batch([s.encode() for s in shingles(a.text)])
+        m.update_batch([s.encode() for s in shingles(text)])
         lsh.insert(i, m)
         hashes.append(m)
     pairs = ((i, j) for i, m in enumerate(hashes) for j in lsh.query(m) if j != i)
-    return _groups(pairs, len(articles))
+    return _labels(pairs, len(texts))
 
 
-def run_rensa(articles: list[Article]) -> int:
+def run_rensa(ids: list[str], texts: list[str]) -> list[int]:
     from rensa import RMinHash, RMinHashLSH
 
     lsh = RMinHashLSH(threshold=0.5, num_perm=128, num_bands=16)
     hashes = []
-    for i, a in enumerate(articles):
+    for i, text in enumerate(texts):
         m = RMinHash(num_perm=128, seed=1)
-        m.update(shingles(a.text))
+        m.update(shingles(text))
         lsh.insert(i, m)
         hashes.append(m)
     pairs = ((i, j) for i, m in enumerate(hashes) for j in lsh.query(m) if j != i)
-    return _groups(pairs, len(articles))
+    return _labels(pairs, len(texts))
 
 
-def child(engine: str, scale: int) -> None:
-    articles = corpus(scale)
-    mb = sum(len(a.text.encode()) for a in articles) / 1e6
+def run_text_dedup(ids: list[str], texts: list[str]) -> list[int]:
+    sys.path.insert(0, str(BENCH))
+    from _text_dedup import text_dedup_labels
+
+    return text_dedup_labels(texts)
+
+
+RUNNERS: dict[str, Callable[[list[str], list[str]], list[int]]] = {
+    "storyline": run_storyline,
+    "datasketch": run_datasketch,
+    "rensa": run_rensa,
+    "text-dedup": run_text_dedup,
+}
+
+
+def child(engine: str, corpus: Path, labels_out: Path) -> None:
+    ids, texts = read_corpus(corpus)
+    mb = sum(len(t.encode()) for t in texts) / 1e6
     start = time.perf_counter()
-    groups = {"storyline": run_storyline, "datasketch": run_datasketch, "rensa": run_rensa}[engine](
-        articles
-    )
+    labels = RUNNERS[engine](ids, texts)
     seconds = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    labels_out.write_text(json.dumps(labels))
+    groups: dict[int, int] = {}
+    for label in labels:
+        groups[label] = groups.get(label, 0) + 1
     print(
         json.dumps(
             {
-                "articles": len(articles),
+                "articles": len(texts),
                 "mb": mb,
                 "seconds": seconds,
-                "groups": groups,
-                "peak_rss_mb": rss,
+                "groups": sum(1 for size in groups.values() if size > 1),
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             }
         )
     )
+
+
+# --- the parent: run, score, compare ---------------------------------------------------------
+
+
+def run_child(python: str, engine: str, corpus: Path, labels: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [python, __file__, "--child", engine, "--corpus", str(corpus), "--labels", str(labels)],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(BENCH.parent / "src")},
+    )
+    if done.returncode:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def dev_scores(rows: list[dict[str, str]], ids: list[str], labels: list[int]) -> dict[str, float]:
+    """Copy P/R/F1 on the gold pairs: same group = copy; gold copy = SAME_SOURCE."""
+    group = dict(zip(ids, labels, strict=True))
+    tp = fp = fn = 0
+    for r in rows:
+        predicted = group[r["a_id"]] == group[r["b_id"]]
+        gold = r["relation"] == "SAME_SOURCE"
+        tp += predicted and gold
+        fp += predicted and not gold
+        fn += gold and not predicted
+    p = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * p * rec / (p + rec) if p + rec else 0.0
+    return {"precision": round(p, 4), "recall": round(rec, 4), "f1": round(f1, 4)}
+
+
+def interpreter(engine: str, text_dedup_python: str | None) -> str | None:
+    """The Python that runs `engine`, or None when it is not installed anywhere we know."""
+    if engine == "text-dedup" and text_dedup_python:
+        return text_dedup_python
+    module = {"storyline": "storyline", "text-dedup": "text_dedup"}.get(engine, engine)
+    return sys.executable if importlib.util.find_spec(module) else None
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=int, default=0, help="replicate Reuters up to this many")
     ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--text-dedup-python", help="interpreter that has text-dedup installed")
+    ap.add_argument("--out", type=Path, default=BENCH / "results" / "copies_speed.json")
     ap.add_argument("--child", help=argparse.SUPPRESS)
-    ap.add_argument("--out", type=Path, default=Path("bench/results/copies_speed.json"))
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--labels", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        child(args.child, args.scale)
+        child(args.child, args.corpus, args.labels)
         return
-    results: dict[str, dict[str, float | str]] = {}
-    for engine in args.engines.split(","):
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", engine, "--scale", str(args.scale)],
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode:
-            results[engine] = {"error": done.stderr.strip().splitlines()[-1]}
-            print(f"{engine}: failed: {results[engine]['error']}")
-            continue
-        r = json.loads(done.stdout.strip().splitlines()[-1])
-        r["articles_per_s"] = r["articles"] / r["seconds"]
-        r["mb_per_s"] = r["mb"] / r["seconds"]
-        results[engine] = r
+
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="storyline_bench_") as tmp:
+        corpus, dev, labels = Path(tmp, "corpus.jsonl"), Path(tmp, "dev.jsonl"), Path(tmp, "l")
+        write_corpus(corpus, args.scale)
+        rows = write_dev(dev)
+        dev_ids, _ = read_corpus(dev)
+        for engine in args.engines.split(","):
+            python = interpreter(engine, args.text_dedup_python)
+            if python is None:
+                results[engine] = {"error": "not installed"}
+                print(f"{engine:>10}: not installed")
+                continue
+            r = run_child(python, engine, corpus, labels)
+            if "error" not in r:
+                r["articles_per_s"] = r["articles"] / r["seconds"]
+                r["mb_per_s"] = r["mb"] / r["seconds"]
+                d = run_child(python, engine, dev, labels)
+                if "error" not in d:
+                    d = dev_scores(rows, dev_ids, json.loads(labels.read_text()))
+                r["dev_copy"] = d
+            results[engine] = r
+    report(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"scale": args.scale, "engines": results}, indent=2) + "\n")
+
+
+def report(results: dict[str, dict[str, Any]]) -> None:
     ours = results.get("storyline", {})
     for engine, r in results.items():
         if "error" in r:
+            print(f"{engine:>10}: failed: {r['error']}")
             continue
-        ratio = float(ours.get("articles_per_s", 0)) / float(r["articles_per_s"])
-        r["storyline_speed_ratio"] = round(ratio, 3)
-        print(
+        line = (
             f"{engine:>10}: {r['articles']:,} articles in {r['seconds']:.1f} s = "
-            f"{r['articles_per_s']:,.0f} articles/s, {r['mb_per_s']:.2f} MB/s, "
-            f"peak RSS {r['peak_rss_mb']:.0f} MB; storyline/{engine} = {ratio:.2f}x"
+            f"{r['articles_per_s']:,.0f} articles/s, {r['mb_per_s']:.2f} MB/s, peak RSS "
+            f"{r['peak_rss_mb']:,.0f} MB (largest worker {r['worker_peak_rss_mb']:,.0f} MB)"
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"scale": args.scale, "engines": results}, indent=2) + "\n")
+        if "articles_per_s" in ours:
+            ratio = ours["articles_per_s"] / r["articles_per_s"]
+            r["storyline_speed_ratio"] = round(ratio, 3)
+            line += f"; storyline/{engine} = {ratio:.2f}x"
+        dev = r["dev_copy"]
+        print(line)
+        print(f"{'':>12}dev pairs copy: {dev}")
 
 
 if __name__ == "__main__":

@@ -212,6 +212,19 @@ def test_articles_without_title_or_names() -> None:
     assert index.story("s000001").label.headline.startswith("the river")
 
 
+def test_an_untitled_article_compares_its_lead_as_its_heading() -> None:
+    text = (
+        "Flood waters cut the Hollin bridge on Sunday, stranding farmers east of the river; "
+        "engineers will inspect its cracked pillars before traffic returns to the valley road."
+    )
+    index = StoryIndex()
+    untitled = index.features(make("u1", text))
+    assert len(untitled.title) == StorySettings().lead_title_words
+    assert not untitled.titled  # a lead never becomes a story's headline
+    assert index.features(make("u2", text, title="Hollin bridge closed")).titled
+    assert len(StoryIndex(StorySettings(lead_title_words=0)).features(make("u3", text)).title) == 0
+
+
 def test_settings_are_validated() -> None:
     with pytest.raises(SettingsError, match="threshold"):
         StorySettings(threshold=0.0)

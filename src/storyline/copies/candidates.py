@@ -214,6 +214,18 @@ def anchor_pairs(
     return all_codes[starts], np.add.reduceat(all_hits, starts), common_arr
 
 
+def _strong(
+    codes: I64, hits: I64, prints: Sequence[DocPrint], settings: CopySettings
+) -> npt.NDArray[np.bool_]:
+    """Which anchor pairs share enough: a possible reused passage, or much of a short text."""
+    n_docs = len(prints)
+    anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
+    shorter = np.minimum(anchors[codes // n_docs], anchors[codes % n_docs])
+    return (hits >= settings.min_anchor_hits) & (
+        (hits >= settings.anchor_passage_hits) | (hits >= settings.anchor_share * shorter)
+    )
+
+
 def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = None) -> Candidates:
     """Candidate pairs of a corpus given as fingerprints (in any order; ids must be distinct)."""
     settings = settings or DEFAULTS
@@ -230,7 +242,7 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
     usable = np.flatnonzero(is_rep).astype(np.int64)
     lsh = _expand(lsh_pairs(signatures, usable, settings), rep_of, n_docs, settings.max_exact_group)
     a_codes, a_hits, common = anchor_pairs(prints, settings, is_rep)
-    strong = a_hits >= settings.min_anchor_hits
+    strong = _strong(a_codes, a_hits, prints, settings)
     anchored = a_codes[strong]
     if len(anchored) and bool(np.any(rep_of != np.arange(n_docs))):
         expanded = _expand(anchored, rep_of, n_docs, settings.max_exact_group)

@@ -9,6 +9,7 @@ A `DocPrint` keeps only numpy arrays and counts, never the text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,7 +26,7 @@ U32 = npt.NDArray[np.uint32]
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd: the polynomial base of n-gram hashes
 _EMPTY_SIGNATURE = np.uint32(0xFFFFFFFF)
-_CHUNK = 4096  # shingles per MinHash block (bounds the temporary m x num_perm matrix)
+_CHUNK = 256  # shingles per MinHash block (bounds the temporary m x num_perm matrix)
 
 
 class _HashMemo(dict[str, int]):
@@ -90,18 +91,33 @@ def permutations(num_perm: int, seed: int) -> tuple[U64, U64]:
     return a, b
 
 
+def minhash_rows(shingles: U64, starts: npt.NDArray[np.int64], num_perm: int, seed: int) -> U32:
+    """MinHash signatures of consecutive sets: set k is `shingles[starts[k] : starts[k + 1]]`
+    (the last runs to the end). Every set must be non-empty."""
+    out = np.empty((len(starts), num_perm), dtype=np.uint32)
+    if len(starts) == 0:
+        return out
+    a, b = permutations(num_perm, seed)
+    ends = np.append(starts[1:], len(shingles))
+    first = 0
+    with np.errstate(over="ignore"):
+        while first < len(starts):
+            # whole sets, about _CHUNK shingles at a time (bounds the m x num_perm temporary)
+            last = max(first + 1, int(np.searchsorted(ends, starts[first] + _CHUNK, "right")))
+            lo, hi = int(starts[first]), int(ends[last - 1])
+            block = shingles[lo:hi, None]
+            values = ((block * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
+            out[first:last] = np.minimum.reduceat(values, starts[first:last] - lo, axis=0)
+            first = last
+    return out
+
+
 def minhash(shingles: U64, num_perm: int, seed: int) -> U32:
     """MinHash signature of a set of 64-bit shingle hashes (all 0xFFFFFFFF for an empty set)."""
-    sig = np.full(num_perm, _EMPTY_SIGNATURE, dtype=np.uint32)
     if len(shingles) == 0:
-        return sig
-    a, b = permutations(num_perm, seed)
-    with np.errstate(over="ignore"):
-        for i in range(0, len(shingles), _CHUNK):
-            block = shingles[i : i + _CHUNK, None]
-            values = ((block * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
-            np.minimum(sig, values.min(axis=0), out=sig)
-    return sig
+        return np.full(num_perm, _EMPTY_SIGNATURE, dtype=np.uint32)
+    signature: U32 = minhash_rows(shingles, np.zeros(1, dtype=np.int64), num_perm, seed)[0]
+    return signature
 
 
 def estimate_jaccard(sig_a: U32, sig_b: U32) -> float:
@@ -138,27 +154,39 @@ def shingles_of(hashes: U64, n: int) -> U64:
     return np.unique(grams)
 
 
-def fingerprint_words(
-    doc_id: str,
-    words: tuple[str, ...] | list[str],
-    settings: CopySettings,
-    published: str | None = None,
-) -> DocPrint:
-    hashes = token_hashes(words)
-    shingles = shingles_of(hashes, settings.ngram_words)
-    signature = minhash(shingles, settings.num_perm, settings.seed)
-    if settings.anchor_modulo > 1:
-        anchors = shingles[shingles % np.uint64(settings.anchor_modulo) == 0]
-    else:
-        anchors = shingles
-    return DocPrint(
-        id=doc_id,
-        words=len(words),
-        text_hash=sequence_hash(words),
-        signature=signature,
-        anchors=np.ascontiguousarray(anchors),
-        published=published,
-    )
+def fingerprint_batch(articles: Sequence[Article], settings: CopySettings) -> list[DocPrint]:
+    """Fingerprints of many articles at once: one hashing pass and one MinHash pass over all
+    their shingles, so numpy's per-call cost is paid per batch, not per article."""
+    n = settings.ngram_words
+    words = [words_of(a.text) for a in articles]
+    sets: list[U64] = []
+    for doc_words in words:  # per text: distinct n-gram hashes, sorted
+        sets.append(shingles_of(token_hashes(doc_words), n))
+    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    shingles = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
+    filled = np.flatnonzero(sizes)
+    starts = (np.cumsum(sizes) - sizes)[filled]
+    signatures = np.full((len(sets), settings.num_perm), _EMPTY_SIGNATURE, dtype=np.uint32)
+    signatures[filled] = minhash_rows(shingles, starts, settings.num_perm, settings.seed)
+    return [
+        DocPrint(
+            id=article.id,
+            words=len(doc_words),
+            text_hash=sequence_hash(doc_words),
+            signature=signature,
+            anchors=_anchors(doc_set, settings.anchor_modulo),
+            published=article.published,
+        )
+        for article, doc_words, doc_set, signature in zip(
+            articles, words, sets, signatures, strict=True
+        )
+    ]
+
+
+def _anchors(shingles: U64, modulo: int) -> U64:
+    if modulo > 1:
+        return np.ascontiguousarray(shingles[shingles % np.uint64(modulo) == 0])
+    return shingles
 
 
 def article_tokens(article: Article) -> Tokens:
@@ -168,5 +196,4 @@ def article_tokens(article: Article) -> Tokens:
 
 def fingerprint(article: Article, settings: CopySettings | None = None) -> DocPrint:
     """The compact fingerprint of one clean article."""
-    settings = settings or DEFAULTS
-    return fingerprint_words(article.id, words_of(article.text), settings, article.published)
+    return fingerprint_batch([article], settings or DEFAULTS)[0]

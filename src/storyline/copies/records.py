@@ -44,7 +44,12 @@ class CopySettings:
     max_df: int = 100
     """Anchors in more documents than this are boilerplate and propose no pairs (passim's maxDF)."""
     min_anchor_hits: int = 3
-    """Rare anchors two documents must share to become a candidate pair."""
+    """Rare anchors two documents must share to become a candidate pair, and beyond that..."""
+    anchor_passage_hits: int = 4
+    """...either this many (room for a reused passage: 40 words hold about 9 sampled anchors;
+    fewer and the pair is mostly shared stock phrases)..."""
+    anchor_share: float = 0.3
+    """...or this share of the shorter document's anchors (most of a short text)."""
     anchor_all_pairs: int = 20
     """An anchor in up to this many documents pairs them all; a more frequent (but still rare)
     one pairs each document with the next `anchor_window` (in id order), so a story reprinted
@@ -114,6 +119,7 @@ class CopySettings:
             "anchor_modulo",
             "max_df",
             "min_anchor_hits",
+            "anchor_passage_hits",
             "anchor_all_pairs",
             "anchor_window",
             "max_exact_group",
@@ -139,6 +145,7 @@ class CopySettings:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"CopySettings.{name} must be an integer >= 0, got {value!r}")
         shares = (
+            "anchor_share",
             "contained_coverage",
             "wrapped_coverage",
             "mostly_shared_coverage",

@@ -373,7 +373,7 @@ class Clusterer:
         if not counted:
             return
         st.families += 1
-        if headline and score > st.headline_score and len(f.title) > 0:
+        if headline and score > st.headline_score and f.titled:
             st.headline, st.headline_score = headline, score
         old_t = st.text.top(s.retrieval_terms)
         old_n = st.names.top(s.retrieval_names)

@@ -194,13 +194,15 @@ def slot(key: str, bits: int) -> int:
 
 @dataclass(slots=True)
 class Counts:
-    """An article's raw term counts before IDF: text (title and body), title alone, names."""
+    """An article's raw term counts before IDF: text (title and body), heading (the title, else
+    the lead), names."""
 
     text: dict[int, float] = field(default_factory=dict)
     title: dict[int, float] = field(default_factory=dict)
     names: dict[int, float] = field(default_factory=dict)
     day: float | None = None
     shown: dict[int, str] = field(default_factory=dict)
+    titled: bool = False
 
     def slots(self) -> set[int]:
         return set(self.text) | set(self.title) | set(self.names)
@@ -208,13 +210,16 @@ class Counts:
 
 @dataclass(slots=True, eq=False)
 class Features:
-    """An article's unit TF-IDF vectors (empty where it has no title, or no names)."""
+    """An article's unit TF-IDF vectors: text, heading (`title`: the title, else the lead) and
+    names (empty where it has none)."""
 
     text: Vec
     title: Vec
     names: Vec
     day: float | None
     dense: F32 | None = None
+    titled: bool = False
+    """Whether `title` holds a real title (not the lead), so its headline may label a story."""
 
 
 def title_of(article: Article) -> str:
@@ -223,16 +228,19 @@ def title_of(article: Article) -> str:
 
 def count(article: Article, settings: StorySettings) -> Counts:
     """Count the words of title and body (the title `title_boost` times, the lead `lead_boost`
-    times) and the names in them."""
+    times) and the names in them. An untitled article's heading is its opening words."""
     bits = settings.hash_bits
     out = Counts(day=parse_day(article.published))
     title = title_of(article)
     body = article.text or ""
     title_words = words(title)
+    out.titled = bool(title_words)
     body_words = words(body)
-    for w in title_words:
+    for w in title_words or body_words[: settings.lead_title_words]:
         s = slot(w, bits)
         out.title[s] = out.title.get(s, 0.0) + 1.0
+    for w in title_words:
+        s = slot(w, bits)
         out.text[s] = out.text.get(s, 0.0) + settings.title_boost
         out.shown.setdefault(s, w)
     for k, w in enumerate(body_words):
@@ -302,4 +310,5 @@ def vectorise(counts: Counts, df: DocFreq, settings: StorySettings) -> Features:
         title=_vec(counts.title, df, settings.max_article_terms),
         names=_vec(counts.names, df, settings.max_article_names),
         day=counts.day,
+        titled=counts.titled,
     )

@@ -21,9 +21,10 @@ class StorySettings:
     """Every parameter of story clustering and storyline linking.
 
     Scores are in [0, 1]. The same-story score of an article and a story is a weighted mean of the
-    cosines of their text (title and body), title and name vectors, over the parts both sides have,
-    times a time factor that is 1 within `time_grace_days` of the story's dates and decays
-    exponentially (scale `time_scale_days`) beyond; with a date missing on either side it is 1.
+    cosines of their text (title and body), heading (title, else lead) and name vectors, over the
+    parts both sides have, times a time factor that is 1 within `time_grace_days` of the story's
+    dates and decays exponentially (scale `time_scale_days`) beyond; with a date missing on either
+    side it is 1.
     """
 
     # --- features -----------------------------------------------------------------------------
@@ -35,6 +36,10 @@ class StorySettings:
     """The first `lead_words` body words count `lead_boost` times (0: no lead boost): a news
     lead says what happened."""
     lead_boost: float = 2.0
+    lead_title_words: int = 12
+    """An untitled article's first `lead_title_words` body words stand in for its title (0: it has
+    none): a lead, like a headline, says what happened, so two leads agree on the event where two
+    bodies share only the topic."""
     surname_weight: float = 0.5
     """Count of the bare surname ("trump") added for each two- or three-word name mention."""
     max_article_terms: int = 200
@@ -113,6 +118,7 @@ class StorySettings:
         ):
             check(name, getattr(self, name) >= 1, "a positive integer")
         check("lead_words", self.lead_words >= 0, "0 or more")
+        check("lead_title_words", self.lead_title_words >= 0, "0 or more")
         check("short_text_terms", self.short_text_terms >= 0, "0 or more")
         check("short_text_power", 0.0 <= self.short_text_power <= 2.0, "between 0 and 2")
         check("similarity_power", 0.1 <= self.similarity_power <= 2.0, "between 0.1 and 2")
