@@ -254,6 +254,7 @@ def eval_semeval(
         weight_dense=0.0,
         similarity_power=1.0,
         lead_words=0,
+        conflict_weight=0.0,
     )
     base_index = StoryIndex(text_only)
     base_index.add(list(seen.values()))

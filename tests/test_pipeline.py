@@ -77,6 +77,31 @@ def test_incremental_build_reads_only_new_and_changed_files(corpus: Path, tmp_pa
     assert dump(db)["articles"] == dump(tmp_path / "once.db")["articles"]
 
 
+def _story_members(sl: Storyline) -> dict[str, set[str]]:
+    return {s["id"]: set(s["article_ids"]) for s in sl.stories() if s["merged_into"] is None}
+
+
+def test_stories_follow_deleted_and_changed_articles(corpus: Path, tmp_path: Path) -> None:
+    with Storyline(tmp_path / "s.db") as sl:
+        sl.build([corpus])
+        before = _story_members(sl)
+        feed = corpus / "feed.jsonl"
+        lines = feed.read_text().splitlines(keepends=True)
+        feed.write_text("".join(line for line in lines if '"feed-3"' not in line))
+        (corpus / "story-002.txt").write_text("Changed headline\n\nThe ferry strike ended.\n")
+        sl.build([corpus])
+        after = _story_members(sl)
+        placed = [a for members in after.values() for a in members]
+        ids = {a.id for a in sl.articles()}
+        assert sorted(placed) == sorted(ids)  # every article in exactly one story, no ghosts
+        assert "feed-3" not in placed
+        evidence = sl.store.conn.execute("SELECT article_id FROM story_assignments").fetchall()
+        assert {a for (a,) in evidence} == ids
+        touched = {"feed-3", "story-002.txt"}
+        kept = {sid: m for sid, m in before.items() if not m & touched}
+        assert all(after[sid] >= members for sid, members in kept.items())  # ids stay stable
+
+
 def test_duplicate_ids_are_kept_distinct_and_reported(tmp_path: Path) -> None:
     feed = tmp_path / "dup.jsonl"
     feed.write_text(

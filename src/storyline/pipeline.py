@@ -214,14 +214,27 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
 
 
 def _stories(store: Store, settings: StorySettings, summary: BuildSummary) -> None:
-    """Online: resume the saved index and assign only articles it has not seen, so story and
-    storyline ids given by earlier builds never change; copy families count once."""
+    """Online: resume the saved index and assign only articles stored since it last ran, so
+    story and storyline ids given by earlier builds never change; copy families count once.
+    Articles deleted or re-ingested since then (a changed input file) are withdrawn from their
+    stories first, and the re-ingested ones assigned again."""
     state = store.stage_state("stories")
-    index = StoryIndex(settings) if state is None else StoryIndex.from_dict(state)
-    assignments = index.add(store.iter_articles(), families=store.family_canonicals())
+    index = StoryIndex(settings) if state is None else StoryIndex.from_dict(state["index"])
+    through = 0 if state is None else int(state["through_seq"])
+    seqs = store.article_seqs()
+    stale = [i for i in index.article_ids() if seqs.get(i, through + 1) > through]
+    index.withdraw(stale)
+    new = store.iter_articles(after_seq=through)
+    assignments = index.add(new, families=store.family_canonicals())
     stories = [s.to_dict() for s in index.stories(include_merged=True)]
     storylines = [line.to_dict() for line in index.storylines()]
-    store.save_stories(index.to_dict(), [a.to_dict() for a in assignments], stories, storylines)
+    store.save_stories(
+        {"index": index.to_dict(), "through_seq": max(seqs.values(), default=through)},
+        [a.to_dict() for a in assignments],
+        stories,
+        storylines,
+        withdrawn=stale,
+    )
     summary.stories = sum(1 for s in stories if s["merged_into"] is None)
     summary.storylines = len(storylines)
 

@@ -120,15 +120,16 @@ def test_relate_candidates_fetches_texts_in_batches() -> None:
             *[article(f"x{i}", [filler(rng, 80)]) for i in range(5)],
         ]
     }
+    every = CopySettings(skip_joined_pairs=False)  # align every pair, joined or not
     prints = [fingerprint(d) for d in docs.values()]
-    cands = find_candidates(prints)
+    cands = find_candidates(prints, every)
     batches: list[list[str]] = []
 
     def fetch(ids: Sequence[str]) -> Mapping[str, Article]:
         batches.append(list(ids))
         return {i: docs[i] for i in ids}
 
-    results = list(relate_candidates(cands, fetch, batch_pairs=2))
+    results = list(relate_candidates(cands, fetch, every, batch_pairs=2))
     assert len(results) == len(cands)
     assert all(len(b) <= 4 for b in batches) and len(batches) == -(-len(cands) // 2)
     copies = [c for c, _ in results if c.relation]

@@ -167,3 +167,31 @@ BACKGROUND = [
 ]
 
 CORPUS = QUAKES + REHAB + TALKS + BACKGROUND
+
+# One champion's two title defences against different challengers, undated: the same event words,
+# but each pair of reports keeps naming a challenger the other pair never mentions.
+FIGHTS = [
+    make(
+        "f1a",
+        "Dario Velkov retained his heavyweight title by stopping Imre Sandor in the seventh round "
+        "in Lindau. Velkov knocked Sandor down twice before the referee halted the fight, and "
+        "Sandor said afterwards that Velkov was the strongest champion he had faced.",
+    ),
+    make(
+        "f1b",
+        "Heavyweight champion Dario Velkov kept his belts with a seventh-round stoppage of Imre "
+        "Sandor. Sandor, the challenger, was floored twice; Velkov now plans a summer defence "
+        "after Sandor's corner failed to protest the stoppage.",
+    ),
+    make(
+        "f2a",
+        "Dario Velkov retained his heavyweight title by stopping Tomas Okafor in the sixth round "
+        "in Brenn. Okafor was knocked down twice before the referee halted the fight, and Okafor "
+        "said he would rest before deciding whether to fight on.",
+    ),
+    make(
+        "f2b",
+        "Heavyweight champion Dario Velkov kept his belts with a sixth-round stoppage of Tomas "
+        "Okafor. Okafor, the challenger, was floored twice; Velkov said Okafor had fought bravely.",
+    ),
+]

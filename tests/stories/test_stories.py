@@ -6,7 +6,7 @@ import json
 import random
 
 import pytest
-from stories_fixtures import BACKGROUND, QUAKES, REHAB, make
+from stories_fixtures import BACKGROUND, FIGHTS, QUAKES, REHAB, make
 
 from storyline.article import Article
 from storyline.stories import (
@@ -51,6 +51,23 @@ def test_hard_negatives_without_dates(corpus: list[Article]) -> None:
     assert index.story_of("q1a") != index.story_of("q2a")
     assert index.story_of("r1a") != index.story_of("r2a")
     assert len(story_of(index, "q1a", "q1b", "q1c")) == 1
+
+
+def test_different_main_participants_make_two_stories() -> None:
+    index = StoryIndex()
+    index.add(FIGHTS + BACKGROUND)
+    assert len(story_of(index, "f1a", "f1b")) == 1
+    assert len(story_of(index, "f2a", "f2b")) == 1
+    assert index.story_of("f1a") != index.story_of("f2a")
+    # the conflict of challengers is what keeps them apart: without it, one story
+    blind = StoryIndex(StorySettings(conflict_weight=0.0))
+    blind.add(FIGHTS + BACKGROUND)
+    assert len(story_of(blind, *(a.id for a in FIGHTS))) == 1
+    # each story keeps its participants across a save and restore
+    restored = StoryIndex.from_dict(json.loads(json.dumps(index.to_dict())))
+    for a, b in zip(index.clusters.stories, restored.clusters.stories, strict=True):
+        assert a.mentions.keys.tolist() == b.mentions.keys.tolist()
+        assert a.mentions.vals.tolist() == b.mentions.vals.tolist()
 
 
 def test_background_articles_stay_apart(corpus: list[Article]) -> None:

@@ -34,6 +34,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from storyline.article import Article
+from storyline.copies.arrays import distinct
 from storyline.copies.fingerprints import U64, article_tokens, ngram_hashes, token_hashes
 from storyline.copies.metadata import version_notes
 from storyline.copies.records import DEFAULTS, CopySettings, Passage
@@ -155,7 +156,7 @@ def _seed_matches(
 
 def _overlap(ga: U64, gb: U64) -> tuple[int, int, int]:
     """(distinct in A, distinct in B, distinct in both) of two n-gram hash arrays."""
-    ua, ub = np.unique(ga), np.unique(gb)
+    ua, ub = distinct(ga), distinct(gb)
     if len(ua) == 0 or len(ub) == 0:
         return len(ua), len(ub), 0
     pos = np.minimum(np.searchsorted(ub, ua), len(ub) - 1)

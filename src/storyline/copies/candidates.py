@@ -12,9 +12,10 @@ Three generators, each sort-based over numpy arrays:
   (2 .. `max_df`); two documents sharing at least `min_anchor_hits` of them become a pair. This
   finds long shared passages inside otherwise different texts, which whole-text Jaccard misses.
   Anchors in more than `max_df` documents are boilerplate: they propose nothing, and the
-  alignment step gets their hashes (`Candidates.common`) to flag boilerplate passages. An
-  anchor in more than `anchor_all_pairs` documents pairs each with its next `anchor_window`
-  neighbours only, so a widely reprinted story stays linear in its number of copies.
+  alignment step gets their hashes (`Candidates.common`) to flag boilerplate passages.
+
+An LSH bucket or anchor shared by more than `group_all_pairs` documents pairs each with its next
+`group_window` neighbours only, so a widely reprinted story stays linear in its number of copies.
 
 Buckets and anchors are grouped by sorting (hash, doc) arrays, and pairs are emitted per group,
 so the work grows with the number of candidate pairs, not with the square of the corpus.
@@ -27,7 +28,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
+from storyline.copies.arrays import distinct, distinct_counts, distinct_inverse, runs
 from storyline.copies.fingerprints import U64, DocPrint, mix64
 from storyline.copies.records import DEFAULTS, CopySettings
 
@@ -63,16 +67,6 @@ class Candidates:
         return [(self.ids[i], self.ids[j]) for i, j in self.pairs.tolist()]
 
 
-def _group_runs(keys: npt.NDArray[np.generic]) -> tuple[I64, I64]:
-    """Start and length of each run of equal values in a sorted array."""
-    if len(keys) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-    starts = np.concatenate(([0], change)).astype(np.int64)
-    lengths = np.diff(np.concatenate((starts, [len(keys)]))).astype(np.int64)
-    return starts, lengths
-
-
 def _pair_codes(
     members: I64, starts: I64, lengths: I64, n_docs: int, max_group: int, window: int = 0
 ) -> I64:
@@ -85,7 +79,7 @@ def _pair_codes(
     out: list[I64] = []
     keep = lengths >= 2
     starts, lengths = starts[keep], lengths[keep]
-    for length in np.unique(lengths).tolist():
+    for length in distinct(lengths).tolist():
         sel = starts[lengths == length]
         rows = members[sel[:, None] + np.arange(length)[None, :]]
         if length <= max_group:
@@ -98,8 +92,8 @@ def _pair_codes(
             a = np.concatenate([rows[:, :-d].ravel() for d in offsets])
             b = np.concatenate([rows[:, d:].ravel() for d in offsets])
         lo, hi = np.minimum(a, b), np.maximum(a, b)
-        distinct = lo != hi
-        out.append(lo[distinct] * n_docs + hi[distinct])
+        apart = lo != hi
+        out.append(lo[apart] * n_docs + hi[apart])
     if not out:
         return np.zeros(0, dtype=np.int64)
     return np.concatenate(out)
@@ -117,32 +111,54 @@ def exact_groups(prints: Sequence[DocPrint], settings: CopySettings) -> tuple[I6
     nonempty = np.fromiter((p.words > 0 for p in prints), dtype=np.bool_, count=n_docs)
     docs = np.flatnonzero(nonempty).astype(np.int64)
     docs = docs[np.argsort(hashes[docs], kind="stable")]
-    starts, lengths = _group_runs(hashes[docs])
+    starts, lengths = runs(hashes[docs])
     rep_of = np.arange(n_docs, dtype=np.int64)
     rep_of[docs] = np.repeat(docs[starts], lengths)
-    codes = np.unique(_pair_codes(docs, starts, lengths, n_docs, settings.max_exact_group))
+    codes = distinct(_pair_codes(docs, starts, lengths, n_docs, settings.max_exact_group))
     return codes, rep_of
 
 
 def _expand(codes: I64, rep_of: I64, n_docs: int, max_group: int) -> I64:
     """Pairs of representatives -> the same pairs for every member of their (small) groups."""
-    members: dict[int, list[int]] = {}
-    multi = np.flatnonzero(rep_of != np.arange(n_docs))
-    for doc, rep in zip(multi.tolist(), rep_of[multi].tolist(), strict=True):
-        members.setdefault(rep, [rep]).append(doc)
-    members = {r: m for r, m in members.items() if len(m) <= max_group}
-    if not members or len(codes) == 0:
+    docs = np.arange(n_docs, dtype=np.int64)
+    if len(codes) == 0 or not bool(np.any(rep_of != docs)):
         return codes
-    out: list[int] = []
-    for code in codes.tolist():
-        i, j = divmod(code, n_docs)
-        if i not in members and j not in members:
-            continue
-        for x in members.get(i, [i]):
-            for y in members.get(j, [j]):
-                if (x, y) != (i, j):
-                    out.append(min(x, y) * n_docs + max(x, y))
-    return np.unique(np.concatenate((codes, np.asarray(out, dtype=np.int64))))
+    small = np.bincount(rep_of, minlength=n_docs) <= max_group
+    owner = np.where(small[rep_of], rep_of, docs)  # a large group's members stand alone
+    members = np.argsort(owner, kind="stable")
+    count = np.bincount(owner, minlength=n_docs)
+    first = np.cumsum(count) - count
+    i, j = codes // n_docs, codes % n_docs
+    per = count[i] * count[j]
+    k = np.repeat(np.arange(len(codes)), per)
+    offset = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+    x = members[first[i][k] + offset // count[j][k]]
+    y = members[first[j][k] + offset % count[j][k]]
+    return distinct(np.minimum(x, y) * n_docs + np.maximum(x, y))
+
+
+def thin(
+    pairs: I64, estimate: npt.NDArray[np.float32], by: npt.NDArray[np.uint8], n_docs: int, at: float
+) -> npt.NDArray[np.bool_]:
+    """Which candidate pairs to keep when near duplicates (estimated Jaccard >= `at`) are joined
+    by more similar pairs: of those, only a maximum spanning forest; of the others, those that
+    do not fall inside one of its trees. Identical texts are always kept."""
+    exact = (by & BY_EXACT) != 0
+    near = (estimate >= at) & ~exact
+    if not bool(near.any()):
+        return np.ones(len(pairs), dtype=np.bool_)
+    idx = np.flatnonzero(near)
+    # distinct weights (ties broken by candidate order, below the 1/num_perm estimate step)
+    # make the forest unique whatever order the solver visits edges in
+    weight = 2.0 - estimate[idx].astype(np.float64) + 1e-3 * np.arange(len(idx)) / len(idx)
+    graph = coo_matrix((weight, (pairs[idx, 0], pairs[idx, 1])), shape=(n_docs, n_docs)).tocsr()
+    forest = minimum_spanning_tree(graph).tocoo()
+    lo, hi = np.minimum(forest.row, forest.col), np.maximum(forest.row, forest.col)
+    in_forest = np.isin(pairs[idx, 0] * n_docs + pairs[idx, 1], lo.astype(np.int64) * n_docs + hi)
+    _, tree = connected_components(graph, directed=False)
+    keep: npt.NDArray[np.bool_] = exact | (~near & (tree[pairs[:, 0]] != tree[pairs[:, 1]]))
+    keep[idx[in_forest]] = True
+    return keep
 
 
 def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySettings) -> I64:
@@ -150,18 +166,20 @@ def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySet
     n_docs = len(signatures)
     rows = settings.lsh_rows
     out: list[I64] = []
-    sigs = signatures[usable].astype(np.uint64)
+    all_pairs, window = settings.group_all_pairs, settings.group_window
     with np.errstate(over="ignore"):
         for band in range(settings.lsh_bands):
             key = np.full(len(usable), np.uint64(band), dtype=np.uint64)
             for col in range(band * rows, (band + 1) * rows):
-                key = mix64(key * np.uint64(0x100000001B3) + sigs[:, col])
+                column = signatures[usable, col].astype(np.uint64)
+                key = mix64(key * np.uint64(0x100000001B3) + column)
             order = np.argsort(key, kind="stable")
-            starts, lengths = _group_runs(key[order])
-            out.append(_pair_codes(usable[order], starts, lengths, n_docs, settings.lsh_max_bucket))
+            starts, lengths = runs(key[order])
+            codes = _pair_codes(usable[order], starts, lengths, n_docs, all_pairs, window)
+            out.append(distinct(codes))
     if not out:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(out))
+    return distinct(np.concatenate(out))
 
 
 def anchor_pairs(
@@ -193,13 +211,13 @@ def anchor_pairs(
         h, d = all_h[sel], all_d[sel]
         order = np.argsort(h, kind="stable")
         h, d = h[order], d[order]
-        starts, lengths = _group_runs(h)
+        starts, lengths = runs(h)
         common.append(h[starts[lengths > settings.max_df]])
         rare = (lengths >= 2) & (lengths <= settings.max_df)
-        all_pairs, window = settings.anchor_all_pairs, settings.anchor_window
+        all_pairs, window = settings.group_all_pairs, settings.group_window
         c = _pair_codes(d, starts[rare], lengths[rare], n_docs, all_pairs, window)
         if len(c):
-            u, n = np.unique(c, return_counts=True)
+            u, n = distinct_counts(c)
             codes.append(u)
             hits.append(n.astype(np.int64))
     common_arr = np.sort(np.concatenate(common)) if common else np.zeros(0, dtype=np.uint64)
@@ -210,7 +228,7 @@ def anchor_pairs(
     all_hits = np.concatenate(hits)
     order = np.argsort(all_codes, kind="stable")
     all_codes, all_hits = all_codes[order], all_hits[order]
-    starts, _ = _group_runs(all_codes)
+    starts, _ = runs(all_codes)
     return all_codes[starts], np.add.reduceat(all_hits, starts), common_arr
 
 
@@ -259,7 +277,7 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
             np.full(len(anchored), BY_ANCHORS, dtype=np.uint8),
         )
     )
-    uniq, inverse = np.unique(codes, return_inverse=True)
+    uniq, inverse = distinct_inverse(codes)
     by = np.zeros(len(uniq), dtype=np.uint8)
     np.bitwise_or.at(by, inverse, flags)
     hits = np.zeros(len(uniq), dtype=np.int32)
@@ -283,6 +301,10 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
         "candidates": len(pairs),
         "common_anchors": len(common),
     }
+    if settings.skip_joined_pairs:
+        keep = thin(pairs, estimate, by, n_docs, settings.thin_similarity)
+        stats["thinned"] = int((~keep).sum())
+        pairs, by, hits, estimate = pairs[keep], by[keep], hits[keep], estimate[keep]
     return Candidates(ids, pairs, by, hits, estimate, common, stats)
 
 

@@ -18,6 +18,7 @@ import numpy.typing as npt
 import xxhash
 
 from storyline.article import Article
+from storyline.copies.arrays import distinct
 from storyline.copies.records import DEFAULTS, CopySettings
 from storyline.copies.tokens import Tokens, tokenize, words_of
 
@@ -151,7 +152,7 @@ def shingles_of(hashes: U64, n: int) -> U64:
     grams = ngram_hashes(hashes, n)
     if len(grams) == 0 and len(hashes) > 0:
         grams = ngram_hashes(hashes, len(hashes))
-    return np.unique(grams)
+    return distinct(grams)
 
 
 def fingerprint_batch(articles: Sequence[Article], settings: CopySettings) -> list[DocPrint]:

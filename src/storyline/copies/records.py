@@ -37,8 +37,6 @@ class CopySettings:
     # --- candidates -------------------------------------------------------------------------
     lsh_bands: int = 32
     """LSH bands; `num_perm / lsh_bands` rows each (32 x 4 catches Jaccard from about 0.4)."""
-    lsh_max_bucket: int = 200
-    """An LSH bucket with more documents than this pairs only its first member with the rest."""
     anchor_modulo: int = 4
     """Keep an n-gram as an anchor only when its hash is 0 modulo this (1 keeps them all)."""
     max_df: int = 100
@@ -50,21 +48,26 @@ class CopySettings:
     fewer and the pair is mostly shared stock phrases)..."""
     anchor_share: float = 0.3
     """...or this share of the shorter document's anchors (most of a short text)."""
-    anchor_all_pairs: int = 20
-    """An anchor in up to this many documents pairs them all; a more frequent (but still rare)
-    one pairs each document with the next `anchor_window` (in id order), so a story reprinted
+    group_all_pairs: int = 20
+    """An LSH bucket or anchor shared by up to this many documents pairs them all; a larger
+    group pairs each document with its next `group_window` (in id order), so a story reprinted
     a thousand times costs a few thousand candidate pairs, not half a million."""
-    anchor_window: int = 8
-    """Neighbours each document of a frequent anchor is paired with (see `anchor_all_pairs`)."""
+    group_window: int = 8
+    """Neighbours each document of a large group is paired with (see `group_all_pairs`)."""
     max_exact_group: int = 50
     """Identical texts are grouped and only a group's first member takes part in LSH and
     anchors; the pairs found for it are repeated for every member of a group up to this size.
     A larger group gets exact pairs from its first member only, and no repeated pairs."""
 
     skip_joined_pairs: bool = True
-    """Do not align a candidate pair whose articles earlier pairs already joined into one copy
-    family (identical texts excepted): the family says they are copies, and the work stays
-    linear in a large reprint group. `storyline diff` aligns any pair on demand."""
+    """Do not align a candidate pair whose articles are already joined: near duplicates
+    (estimated Jaccard >= `thin_similarity`) keep only a maximum spanning forest of their pairs
+    and pairs falling inside one of its trees are dropped; a pair whose articles earlier
+    alignments joined into one copy family is skipped. Identical texts are always aligned.
+    The family says the rest are copies, and the work stays linear in a large reprint group;
+    `storyline diff` aligns any pair on demand."""
+    thin_similarity: float = 0.5
+    """Estimated Jaccard from which candidate pairs count as near duplicates for thinning."""
 
     # --- alignment --------------------------------------------------------------------------
     seed_words: int = 5
@@ -115,13 +118,12 @@ class CopySettings:
             "ngram_words",
             "num_perm",
             "lsh_bands",
-            "lsh_max_bucket",
             "anchor_modulo",
             "max_df",
             "min_anchor_hits",
             "anchor_passage_hits",
-            "anchor_all_pairs",
-            "anchor_window",
+            "group_all_pairs",
+            "group_window",
             "max_exact_group",
             "max_seed_repeats",
             "seed_words",
@@ -146,6 +148,7 @@ class CopySettings:
                 raise ValueError(f"CopySettings.{name} must be an integer >= 0, got {value!r}")
         shares = (
             "anchor_share",
+            "thin_similarity",
             "contained_coverage",
             "wrapped_coverage",
             "mostly_shared_coverage",

@@ -274,11 +274,16 @@ class Store:
         assignments: Sequence[dict[str, Any]],
         stories: Sequence[dict[str, Any]],
         storylines: Sequence[dict[str, Any]],
+        withdrawn: Sequence[str] = (),
     ) -> None:
-        """The stories stage's result and the index state it came from, in one transaction."""
+        """The stories stage's result and the index state it came from, in one transaction;
+        `withdrawn` articles lose their assignment (unless `assignments` gives a new one)."""
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO stage_state VALUES ('stories', ?)", (json.dumps(state),)
+            )
+            conn.executemany(
+                "DELETE FROM story_assignments WHERE article_id = ?", [(i,) for i in withdrawn]
             )
             conn.executemany(
                 "INSERT OR REPLACE INTO story_assignments VALUES (?, ?, ?, ?)",
@@ -349,13 +354,17 @@ class Store:
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
-    def iter_articles(self, batch: int = 1000) -> Iterator[Article]:
-        """Every article, in insertion order, streamed."""
-        cur = self.conn.execute(_ARTICLE_SELECT + " ORDER BY a.seq")
+    def iter_articles(self, batch: int = 1000, after_seq: int = 0) -> Iterator[Article]:
+        """Every article (stored after `after_seq`), in insertion order, streamed."""
+        cur = self.conn.execute(_ARTICLE_SELECT + " WHERE a.seq > ? ORDER BY a.seq", (after_seq,))
         while rows := cur.fetchmany(batch):
             removals = self._removals([row[0] for row in rows])
             for row in rows:
                 yield _article(row, removals.get(row[0], ()))
+
+    def article_seqs(self) -> dict[str, int]:
+        """Every article id and its insertion number (re-ingested articles get a new one)."""
+        return dict(self.conn.execute("SELECT id, seq FROM articles"))
 
     def article(self, article_id: str) -> Article:
         row = self.conn.execute(_ARTICLE_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()

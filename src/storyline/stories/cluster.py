@@ -5,7 +5,8 @@ joins the best one when the score reaches `StorySettings.threshold`; otherwise i
 Candidates come from an inverted index (slot → stories that ever held it among their heaviest
 slots), read from the most recent end, filtered by the time window: no article is ever compared with
 the whole corpus. A story's centroid is the sum of its members' unit vectors, pruned to its heaviest
-slots; members of one copy family join together and count once.
+slots; members of one copy family join together and count once. A story and an article that each
+keep naming a participant the other never mentions score lower (`StorySettings.conflict_weight`).
 
 Merges (optional, `merge_threshold` < 1) fold a story into an older one whose centroid it matches;
 each is recorded as a `StoryEvent` and the absorbed id stays resolvable.
@@ -46,6 +47,8 @@ class StoryState:
     last: float | None
     headline: str
     headline_score: float
+    mentions: Vec = field(default_factory=Vec.empty)
+    """Sum of the members' name-head saliences (see `features.salience`)."""
     storyline: int = -1
     merged_into: int = -1
     family_ids: list[str] = field(default_factory=list)
@@ -54,11 +57,18 @@ class StoryState:
     def id(self) -> str:
         return story_id(self.index)
 
+    def salience(self) -> Vec:
+        """The members' mean salience of each name head: the story's main participants."""
+        if self.families <= 1:
+            return self.mentions
+        return Vec.of(self.mentions.keys, self.mentions.vals / np.float32(self.families))
+
     def to_plain(self) -> dict[str, Any]:
         return {
             "text": self.text.to_plain(),
             "title": self.title.to_plain(),
             "names": self.names.to_plain(),
+            "mentions": self.mentions.to_plain(),
             "dense": None if self.dense is None else b64_array(self.dense),
             "members": self.members,
             "families": self.families,
@@ -78,6 +88,8 @@ class StoryState:
             text=Vec.from_plain(data["text"]),
             title=Vec.from_plain(data["title"]),
             names=Vec.from_plain(data["names"]),
+            # states saved before name heads were kept: such a story never conflicts
+            mentions=Vec.from_plain(data["mentions"]) if "mentions" in data else Vec.empty(),
             dense=None if dense is None else array_b64(str(dense), "float32").astype(np.float32),
             members=list(data["members"]),
             families=int(data["families"]),
@@ -222,6 +234,27 @@ def combine(
     return out
 
 
+def conflict(mentions_a: Vec, text_a: Vec, mentions_b: Vec, text_b: Vec) -> float:
+    """How strongly each side keeps naming a participant the other never mentions: the lesser of
+    the two sides' strongest such salience, so one side's extra names alone are no conflict."""
+    return min(
+        _unmatched(mentions_a, mentions_b, text_b), _unmatched(mentions_b, mentions_a, text_a)
+    )
+
+
+def _unmatched(mentions: Vec, other_mentions: Vec, other_text: Vec) -> float:
+    """The highest salience among `mentions` that the other side neither names nor has as a word."""
+    salient = mentions.vals > 0.0
+    keys = mentions.keys[salient]
+    lacking = ~(np.isin(keys, other_mentions.keys) | np.isin(keys, other_text.keys))
+    return float(mentions.vals[salient][lacking].max(initial=0.0))
+
+
+def conflict_factor(conflicts: F64, settings: StorySettings) -> F64:
+    out: F64 = 1.0 - settings.conflict_weight * conflicts
+    return out
+
+
 def time_factor(gap: F64, settings: StorySettings) -> F64:
     over = np.maximum(gap - settings.time_grace_days, 0.0)
     out: F64 = np.exp(-over / settings.time_scale_days)
@@ -305,6 +338,8 @@ class Clusterer:
             dense = np.array([_dense_cos(f.dense, c.dense) for c in cands])
             has_dense = np.array([c.dense is not None for c in cands])
         content = combine(s, text, title, names, dense, has_title, has_names, has_dense)
+        clash = np.array([conflict(f.mentions, f.text, c.salience(), c.text) for c in cands])
+        content = content * conflict_factor(clash, s)
         if span is None:
             gaps = self.days.gaps(items, f.day)
         else:
@@ -335,6 +370,7 @@ class Clusterer:
             text=f.text,
             title=f.title,
             names=f.names,
+            mentions=f.mentions,
             dense=None if f.dense is None else f.dense.astype(np.float32),
             members=[article_id],
             families=1,
@@ -380,6 +416,7 @@ class Clusterer:
         st.text = sparse.add(st.text, f.text, s.max_centroid_terms)
         st.title = sparse.add(st.title, f.title, s.max_centroid_terms)
         st.names = sparse.add(st.names, f.names, s.max_centroid_names)
+        st.mentions = sparse.add(st.mentions, f.mentions, s.max_centroid_names)
         if f.dense is not None:
             st.dense = f.dense.astype(np.float32) if st.dense is None else st.dense + f.dense
         self.postings.post(np.setdiff1d(st.text.top(s.retrieval_terms), old_t), st.index)
@@ -418,7 +455,9 @@ class Clusterer:
                 return v
             return Vec.of(v.keys, (v.vals / np.float32(v.norm)).astype(np.float32))
 
-        return Features(unit(st.text), unit(st.title), unit(st.names), st.last, st.dense)
+        return Features(
+            unit(st.text), unit(st.title), unit(st.names), st.last, st.dense, mentions=st.salience()
+        )
 
     def _absorb(self, kept: StoryState, gone: StoryState) -> None:
         s = self.settings
@@ -430,6 +469,7 @@ class Clusterer:
         kept.text = sparse.add(kept.text, gone.text, s.max_centroid_terms)
         kept.title = sparse.add(kept.title, gone.title, s.max_centroid_terms)
         kept.names = sparse.add(kept.names, gone.names, s.max_centroid_names)
+        kept.mentions = sparse.add(kept.mentions, gone.mentions, s.max_centroid_names)
         if gone.dense is not None:
             kept.dense = gone.dense if kept.dense is None else kept.dense + gone.dense
         self.postings.post(kept.text.top(s.retrieval_terms), kept.index)

@@ -203,6 +203,8 @@ class Counts:
     day: float | None = None
     shown: dict[int, str] = field(default_factory=dict)
     titled: bool = False
+    mentions: dict[int, float] = field(default_factory=dict)
+    """Mentions per name head (see `head_slot`), not part of `slots()`: it has no IDF."""
 
     def slots(self) -> set[int]:
         return set(self.text) | set(self.title) | set(self.names)
@@ -220,6 +222,8 @@ class Features:
     dense: F32 | None = None
     titled: bool = False
     """Whether `title` holds a real title (not the lead), so its headline may label a story."""
+    mentions: Vec = field(default_factory=Vec.empty)
+    """Every name head the article mentions, weighted by its salience (see `salience`)."""
 
 
 def title_of(article: Article) -> str:
@@ -256,7 +260,27 @@ def count(article: Article, settings: StorySettings) -> Counts:
         weight = settings.surname_weight if name.startswith("~") else 1.0
         out.names[s] = out.names.get(s, 0.0) + weight
         out.shown.setdefault(s, name)
+        if not name.startswith("~"):
+            h = head_slot(name, bits)
+            out.mentions[h] = out.mentions.get(h, 0.0) + 1.0
     return out
+
+
+def head_slot(name: str, bits: int) -> int:
+    """The slot of a name's last word, as a text word: "Hasim Rahman" and a later "Rahman" count
+    as one participant, and a name can be looked for among another text's words."""
+    return slot(stem(name.split()[-1]), bits)
+
+
+def salience(mentions: dict[int, float], settings: StorySettings) -> Vec:
+    """Each name head with its salience: mentions over the most mentioned head's, for heads named
+    at least `conflict_mentions` times (the article's main participants), else 0 (merely named)."""
+    if not mentions:
+        return Vec.empty()
+    keys = np.array(sorted(mentions), dtype=np.int32)
+    counts = np.array([mentions[k] for k in keys.tolist()], dtype=np.float64)
+    vals = np.where(counts >= settings.conflict_mentions, counts / counts.max(), 0.0)
+    return Vec.of(keys, vals.astype(np.float32))
 
 
 class DocFreq:
@@ -311,4 +335,5 @@ def vectorise(counts: Counts, df: DocFreq, settings: StorySettings) -> Features:
         names=_vec(counts.names, df, settings.max_article_names),
         day=counts.day,
         titled=counts.titled,
+        mentions=salience(counts.mentions, settings),
     )

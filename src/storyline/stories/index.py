@@ -15,7 +15,15 @@ import numpy as np
 
 from storyline.article import Article
 from storyline.stories import sparse
-from storyline.stories.cluster import Clusterer, Scored, StoryState, combine, time_factor
+from storyline.stories.cluster import (
+    Clusterer,
+    Scored,
+    StoryState,
+    combine,
+    conflict,
+    conflict_factor,
+    time_factor,
+)
 from storyline.stories.features import Counts, DocFreq, Features, count, parse_day, vectorise
 from storyline.stories.labels import evidence, headline_of, story_label, top_strings
 from storyline.stories.records import (
@@ -99,6 +107,22 @@ class StoryIndex:
                 self.linker.link(st, self.clusters.as_features(st))
         return out
 
+    def withdraw(self, article_ids: Iterable[str]) -> int:
+        """Take articles out of their stories (deleted from the store, or changed: add them
+        again). Their words stay in the story's centroid, so stories keep their ids and their
+        shape; a story left empty keeps its id, never reused. Returns how many were taken out."""
+        taken = 0
+        for article_id in article_ids:
+            i = self._story_of.pop(article_id, None)
+            if i is not None:
+                self.clusters.stories[self.clusters.resolve(i)].members.remove(article_id)
+                taken += 1
+        return taken
+
+    def article_ids(self) -> list[str]:
+        """Every article the index holds."""
+        return list(self._story_of)
+
     def _add_chunk(
         self, chunk: list[tuple[Article, Counts]], families: Mapping[str, str], opened: list[int]
     ) -> list[Assignment]:
@@ -170,10 +194,13 @@ class StoryIndex:
         return None if i is None else self.clusters.stories[self.clusters.resolve(i)].id
 
     def stories(self, include_merged: bool = False) -> list[Story]:
-        """Stories in id order; merged-away stories only with `include_merged` (members moved)."""
+        """Stories in id order, without emptied ones (see `withdraw`); merged-away stories only
+        with `include_merged` (members moved)."""
         out: list[Story] = []
         for st in self.clusters.stories:
-            if st.merged_into >= 0 and not include_merged:
+            if (st.merged_into >= 0 and not include_merged) or not (
+                st.members or st.merged_into >= 0
+            ):
                 continue
             out.append(self._story(st))
         return out
@@ -204,7 +231,7 @@ class StoryIndex:
         out: list[Storyline] = []
         for line in self.linker.lines:
             members = [self.clusters.stories[i] for i in line.stories]
-            live = [st for st in members if st.merged_into < 0]
+            live = [st for st in members if st.merged_into < 0 and st.members]
             if not live:
                 continue
             firsts = [st.first for st in live if st.first is not None]
@@ -292,6 +319,8 @@ def pair_scores(fa: Features, fb: Features, settings: StorySettings) -> Scored:
         dense = np.array([float(np.dot(fa.dense, fb.dense)) / (na * nb)])
         has_dense = np.array([True])
     content = combine(settings, text, title, names, dense, has_title, has_names, has_dense)
+    clash = conflict(fa.mentions, fa.text, fb.mentions, fb.text)
+    content = content * conflict_factor(np.array([clash]), settings)
     gap = 0.0 if fa.day is None or fb.day is None else abs(fa.day - fb.day)
     factor = time_factor(np.array([gap]), settings)
     return Scored(

@@ -22,9 +22,9 @@ class StorySettings:
 
     Scores are in [0, 1]. The same-story score of an article and a story is a weighted mean of the
     cosines of their text (title and body), heading (title, else lead) and name vectors, over the
-    parts both sides have, times a time factor that is 1 within `time_grace_days` of the story's
-    dates and decays exponentially (scale `time_scale_days`) beyond; with a date missing on either
-    side it is 1.
+    parts both sides have, times a conflict factor (see `conflict_weight`), times a time factor
+    that is 1 within `time_grace_days` of the story's dates and decays exponentially (scale
+    `time_scale_days`) beyond; with a date missing on either side it is 1.
     """
 
     # --- features -----------------------------------------------------------------------------
@@ -65,6 +65,12 @@ class StorySettings:
     threshold: `threshold * (terms / short_text_terms) ** short_text_power` (0: off). A short
     text can share only a few words with a story, so its cosines run low."""
     short_text_power: float = 0.5
+    conflict_weight: float = 0.2
+    """How much a conflict of main participants lowers the score: it is multiplied by `1 -
+    conflict_weight * conflict` (0: off). Two reports of one kind of event (two earthquakes, two
+    title fights) share the event words but each keeps naming someone the other never mentions."""
+    conflict_mentions: int = 3
+    """A name is a main participant of an article when the article names it this many times."""
     time_grace_days: float = 2.0
     time_scale_days: float = 7.0
     time_window_days: float = 60.0
@@ -121,6 +127,8 @@ class StorySettings:
         check("lead_title_words", self.lead_title_words >= 0, "0 or more")
         check("short_text_terms", self.short_text_terms >= 0, "0 or more")
         check("short_text_power", 0.0 <= self.short_text_power <= 2.0, "between 0 and 2")
+        check("conflict_weight", 0.0 <= self.conflict_weight <= 1.0, "between 0 and 1")
+        check("conflict_mentions", self.conflict_mentions >= 1, "a positive integer")
         check("similarity_power", 0.1 <= self.similarity_power <= 2.0, "between 0.1 and 2")
         check("retrieval_names", self.retrieval_names >= 0, "0 or more")
         for name in (

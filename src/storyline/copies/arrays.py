@@ -1,0 +1,52 @@
+"""Sort-based set operations on integer arrays.
+
+numpy 2's `np.unique` hashes integers, several times slower than sorting for the 64-bit hashes
+and pair codes these steps handle (0.9 s against 0.09 s for 1.5M codes), so they sort.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+I64 = npt.NDArray[np.int64]
+A = npt.NDArray[Any]  # any integer dtype; results keep the input's
+
+
+def _firsts(sorted_values: A) -> npt.NDArray[np.bool_]:
+    """Where each run of equal values starts, in a sorted array."""
+    first = np.ones(len(sorted_values), dtype=np.bool_)
+    first[1:] = sorted_values[1:] != sorted_values[:-1]
+    return first
+
+
+def distinct(values: A) -> A:
+    """The distinct values, sorted."""
+    ordered = np.sort(values)
+    return ordered[_firsts(ordered)]
+
+
+def runs(sorted_values: A) -> tuple[I64, I64]:
+    """Start and length of each run of equal values in a sorted array."""
+    starts = np.flatnonzero(_firsts(sorted_values)).astype(np.int64)
+    lengths = np.diff(np.append(starts, len(sorted_values))).astype(np.int64)
+    return starts, lengths
+
+
+def distinct_counts(values: A) -> tuple[A, I64]:
+    """The distinct values, sorted, and how often each occurs."""
+    ordered = np.sort(values)
+    starts, lengths = runs(ordered)
+    return ordered[starts], lengths
+
+
+def distinct_inverse(values: A) -> tuple[A, I64]:
+    """The distinct values, sorted, and for each input value the position of its value."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = _firsts(ordered)
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
