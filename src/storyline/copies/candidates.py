@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from storyline.copies.arrays import distinct, distinct_counts, distinct_inverse, runs
@@ -137,6 +137,18 @@ def _expand(codes: I64, rep_of: I64, n_docs: int, max_group: int) -> I64:
     return distinct(np.minimum(x, y) * n_docs + np.maximum(x, y))
 
 
+def _near_graph(pairs: I64, weight: npt.NDArray[np.float64], n_docs: int) -> csr_matrix:
+    return coo_matrix((weight, (pairs[:, 0], pairs[:, 1])), shape=(n_docs, n_docs)).tocsr()
+
+
+def near_trees(pairs: I64, estimate: npt.NDArray[np.float32], n_docs: int, at: float) -> I64:
+    """A label per document: its connected group of near duplicates (estimated Jaccard >= `at`)."""
+    near = pairs[estimate >= at]
+    graph = _near_graph(near, np.ones(len(near)), n_docs)
+    labels: I64 = connected_components(graph, directed=False)[1].astype(np.int64)
+    return labels
+
+
 def thin(
     pairs: I64, estimate: npt.NDArray[np.float32], by: npt.NDArray[np.uint8], n_docs: int, at: float
 ) -> npt.NDArray[np.bool_]:
@@ -151,14 +163,22 @@ def thin(
     # distinct weights (ties broken by candidate order, below the 1/num_perm estimate step)
     # make the forest unique whatever order the solver visits edges in
     weight = 2.0 - estimate[idx].astype(np.float64) + 1e-3 * np.arange(len(idx)) / len(idx)
-    graph = coo_matrix((weight, (pairs[idx, 0], pairs[idx, 1])), shape=(n_docs, n_docs)).tocsr()
-    forest = minimum_spanning_tree(graph).tocoo()
+    forest = minimum_spanning_tree(_near_graph(pairs[idx], weight, n_docs)).tocoo()
     lo, hi = np.minimum(forest.row, forest.col), np.maximum(forest.row, forest.col)
     in_forest = np.isin(pairs[idx, 0] * n_docs + pairs[idx, 1], lo.astype(np.int64) * n_docs + hi)
-    _, tree = connected_components(graph, directed=False)
+    tree = near_trees(pairs[idx], estimate[idx], n_docs, at)
     keep: npt.NDArray[np.bool_] = exact | (~near & (tree[pairs[:, 0]] != tree[pairs[:, 1]]))
     keep[idx[in_forest]] = True
     return keep
+
+
+def _estimates(signatures: npt.NDArray[np.uint32], pairs: I64) -> npt.NDArray[np.float32]:
+    """MinHash Jaccard estimates of index pairs, a block at a time (bounded temporaries)."""
+    out = np.zeros(len(pairs), dtype=np.float32)
+    for s in range(0, len(pairs), 65536):
+        block = pairs[s : s + 65536]
+        out[s : s + 65536] = np.mean(signatures[block[:, 0]] == signatures[block[:, 1]], axis=1)
+    return out
 
 
 def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySettings) -> I64:
@@ -183,13 +203,16 @@ def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySet
 
 
 def anchor_pairs(
-    prints: Sequence[DocPrint], settings: CopySettings, include: npt.NDArray[np.bool_] | None = None
+    prints: Sequence[DocPrint],
+    settings: CopySettings,
+    include: npt.NDArray[np.bool_] | None = None,
+    tree: I64 | None = None,
 ) -> tuple[I64, I64, U64]:
     """(pair codes, shared anchor counts, common anchors) from rare anchors.
 
-    Only documents in `include` (default: all) contribute anchors. The hash space is cut into
-    partitions by the top bits, each grouped on its own; the per-partition pair counts are then
-    summed.
+    Only documents in `include` (default: all) contribute anchors; pairs inside one `tree` of
+    near duplicates (a label per document) are left out. The hash space is cut into partitions
+    by the top bits, each grouped on its own; the per-partition pair counts are then summed.
     """
     n_docs = len(prints)
     counts = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
@@ -216,6 +239,8 @@ def anchor_pairs(
         rare = (lengths >= 2) & (lengths <= settings.max_df)
         all_pairs, window = settings.group_all_pairs, settings.group_window
         c = _pair_codes(d, starts[rare], lengths[rare], n_docs, all_pairs, window)
+        if tree is not None:
+            c = c[tree[c // n_docs] != tree[c % n_docs]]
         if len(c):
             u, n = distinct_counts(c)
             codes.append(u)
@@ -259,7 +284,12 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
     is_rep = nonempty & (rep_of == np.arange(n_docs))
     usable = np.flatnonzero(is_rep).astype(np.int64)
     lsh = _expand(lsh_pairs(signatures, usable, settings), rep_of, n_docs, settings.max_exact_group)
-    a_codes, a_hits, common = anchor_pairs(prints, settings, is_rep)
+    tree = None
+    if settings.skip_joined_pairs:  # near duplicates LSH already joined need no anchor pairs
+        lsh_index = np.stack((lsh // n_docs, lsh % n_docs), axis=1)
+        estimate = _estimates(signatures, lsh_index)
+        tree = near_trees(lsh_index, estimate, n_docs, settings.thin_similarity)
+    a_codes, a_hits, common = anchor_pairs(prints, settings, is_rep, tree)
     strong = _strong(a_codes, a_hits, prints, settings)
     anchored = a_codes[strong]
     if len(anchored) and bool(np.any(rep_of != np.arange(n_docs))):
@@ -286,12 +316,7 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
     found[found] = uniq[pos[found]] == a_codes[found]
     hits[pos[found]] = a_hits[found]
     pairs = np.stack((uniq // n_docs, uniq % n_docs), axis=1).astype(np.int64)
-    estimate = np.zeros(len(pairs), dtype=np.float32)
-    for s in range(0, len(pairs), 65536):
-        block = pairs[s : s + 65536]
-        estimate[s : s + 65536] = np.mean(
-            signatures[block[:, 0]] == signatures[block[:, 1]], axis=1
-        )
+    estimate = _estimates(signatures, pairs)
     stats = {
         "documents": n_docs,
         "pairs_exact": len(exact),

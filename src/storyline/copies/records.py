@@ -61,11 +61,11 @@ class CopySettings:
 
     skip_joined_pairs: bool = True
     """Do not align a candidate pair whose articles are already joined: near duplicates
-    (estimated Jaccard >= `thin_similarity`) keep only a maximum spanning forest of their pairs
-    and pairs falling inside one of its trees are dropped; a pair whose articles earlier
-    alignments joined into one copy family is skipped. Identical texts are always aligned.
-    The family says the rest are copies, and the work stays linear in a large reprint group;
-    `storyline diff` aligns any pair on demand."""
+    (estimated Jaccard >= `thin_similarity`) keep only a maximum spanning forest of their pairs,
+    and other pairs inside one of its trees are dropped (anchors do not even propose them); a
+    pair whose articles earlier alignments joined into one copy family is skipped. Identical
+    texts are always aligned. The family says the rest are copies, and the work stays linear in
+    a large reprint group; `storyline diff` aligns any pair on demand."""
     thin_similarity: float = 0.5
     """Estimated Jaccard from which candidate pairs count as near duplicates for thinning."""
 
