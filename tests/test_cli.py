@@ -98,15 +98,25 @@ def test_untrusted_text_is_printed_literally(tmp_path: Path) -> None:
 def test_export(sample_db: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / fmt
     cli("export", "--format", fmt, "--out", out, "--db", sample_db)
-    if fmt == "parquet":
-        articles = pq.read_table(out / "articles.parquet").to_pylist()
-        quarantine = pq.read_table(out / "quarantine.parquet").to_pylist()
-    else:
-        articles = [json.loads(line) for line in (out / "articles.jsonl").open()]
-        quarantine = [json.loads(line) for line in (out / "quarantine.jsonl").open()]
-    assert len(articles) == 7 and len(quarantine) == 1
-    wire = next(a for a in articles if a["id"] == "bridge-closure-wire.txt")
+    tables = {}
+    for name in ("articles", "quarantine", "copies", "families", "stories", "storylines"):
+        path = out / f"{name}.{fmt}"
+        if fmt == "parquet":
+            tables[name] = pq.read_table(path).to_pylist()
+        else:
+            tables[name] = [json.loads(line) for line in path.open()]
+    assert len(tables["articles"]) == 7 and len(tables["quarantine"]) == 1
+    wire = next(a for a in tables["articles"] if a["id"] == "bridge-closure-wire.txt")
     assert wire["removed"] and wire["paragraphs"]
+    shown = json.loads(cli("copies", "--json", "--db", sample_db).stdout)
+    assert [(c["a"], c["b"], c["relation"]) for c in tables["copies"]] == [
+        (c["a"], c["b"], c["relation"]) for c in shown
+    ]
+    assert tables["copies"][0]["passages"][0]["a_end"] > 0
+    assert {s["id"] for s in tables["stories"]} == {
+        s["id"] for s in json.loads(cli("stories", "--json", "--db", sample_db).stdout)
+    }
+    assert tables["families"] and tables["storylines"]
 
 
 def test_search(sample_db: Path) -> None:

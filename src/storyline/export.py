@@ -20,7 +20,20 @@ def _tables(store: Store) -> dict[str, Callable[[], Iterable[dict[str, Any]]]]:
     return {
         "articles": lambda: (serialize.article_full(a) for a in store.iter_articles()),
         "quarantine": lambda: (serialize.rejected(r) for r in store.quarantined()),
+        "copies": lambda: (c.to_json() for c in store.copies()),
+        "families": lambda: (f.to_json() for f in store.families()),
+        "stories": lambda: store.story_rows("stories"),
+        "storylines": lambda: store.story_rows("storylines"),
     }
+
+
+# Nested objects whose keys vary (or may be added): JSON text in Parquet, objects in JSONL.
+_JSON_COLUMNS = {
+    "articles": ("metadata",),
+    "copies": ("similarity", "evidence"),
+    "stories": ("label",),
+    "storylines": ("label",),
+}
 
 
 def export(store: Store, fmt: str, out: Path) -> list[Path]:
@@ -57,8 +70,24 @@ def _schema(table: str) -> Any:
     import pyarrow as pa
 
     text, integer = pa.string(), pa.int64()
+    texts = pa.list_(text)
     if table == "quarantine":
         return pa.schema([(k, text) for k in ("source", "locator", "raw_hash", "reason")])
+    if table == "copies":
+        passage = pa.struct([(k, integer) for k in ("a_start", "a_end", "b_start", "b_end")])
+        return pa.schema(
+            [(k, text) for k in ("a", "b", "relation", "earlier", "similarity")]
+            + [("passages", pa.list_(passage)), ("evidence", text)]
+        )
+    if table == "families":
+        return pa.schema(
+            [("id", text), ("canonical", text), ("members", texts), ("canonical_rule", text)]
+        )
+    if table == "stories":
+        fields = [("id", text), ("article_ids", texts), ("families", integer), ("label", text)]
+        return pa.schema([*fields, ("storyline_id", text), ("merged_into", text)])
+    if table == "storylines":
+        return pa.schema([("id", text), ("story_ids", texts), ("label", text)])
     span = pa.struct([("start", integer), ("end", integer)])
     removed = pa.struct(
         [("rule", text), ("text", text), ("start", integer), ("end", integer), ("lifted_to", text)]
@@ -79,8 +108,6 @@ def _write_parquet(rows: Iterable[dict[str, Any]], path: Path, table: str) -> No
     with pq.ParquetWriter(path, schema) as writer:
         for batch in _batches(rows):
             for row in batch:
-                if "metadata" in row:
-                    row["metadata"] = json.dumps(
-                        row["metadata"], ensure_ascii=False, sort_keys=True
-                    )
+                for column in _JSON_COLUMNS.get(table, ()):
+                    row[column] = json.dumps(row[column], ensure_ascii=False, sort_keys=True)
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))

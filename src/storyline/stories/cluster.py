@@ -377,7 +377,7 @@ class Clusterer:
             first=f.day,
             last=f.day,
             headline=headline,
-            headline_score=s.threshold,
+            headline_score=s.threshold if f.titled else 0.0,  # any titled member's headline wins
         )
         self.stories.append(st)
         self.days.append(f.day, f.day)
@@ -398,7 +398,9 @@ class Clusterer:
         score: float,
         counted: bool,
     ) -> None:
-        """Add a member; when `counted`, its vectors enter the centroid (a copy's do not)."""
+        """Add a member. A `counted` member's vectors enter the centroid; a copy of a member
+        (not counted) adds only the words and names the story lacks (what a version added), so
+        forty reprints weigh as one while an update's new paragraph still informs the story."""
         s = self.settings
         st.members.append(article_id)
         st.first, st.last = _span(st.first, st.last, f.day)
@@ -406,11 +408,20 @@ class Clusterer:
         if family is not None:
             self.families.setdefault(family, st.index)
         self.seq += 1
-        if not counted:
-            return
-        st.families += 1
-        if headline and score > st.headline_score and f.titled:
+        # a copy's headline only stands in for a story that has no real one yet
+        better = score > st.headline_score if counted else st.headline_score == 0.0
+        if headline and f.titled and better:
             st.headline, st.headline_score = headline, score
+        if counted:
+            st.families += 1
+        else:
+            f = Features(
+                sparse.new_in(f.text, st.text),
+                sparse.new_in(f.title, st.title),
+                sparse.new_in(f.names, st.names),
+                f.day,
+                mentions=sparse.new_in(f.mentions, st.mentions),
+            )
         old_t = st.text.top(s.retrieval_terms)
         old_n = st.names.top(s.retrieval_names)
         st.text = sparse.add(st.text, f.text, s.max_centroid_terms)

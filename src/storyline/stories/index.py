@@ -83,9 +83,10 @@ class StoryIndex:
         """Assign new articles to stories, in (published, id) order; ids already added are skipped.
 
         `families` maps an article id to its copy family's canonical id: the first member seen is
-        clustered, later members join its story and count once (not in centroids nor in document
-        frequencies). Returns one `Assignment` per new article, in processing order; a story id in
-        an assignment may later be merged away (see `events()`), `story_of()` resolves it.
+        clustered, later members join its story and count once (in document frequencies and in
+        the centroid, where they add only what the story lacks). Returns one `Assignment` per
+        new article, in processing order; a story id in an assignment may later be merged away
+        (see `events()`), `story_of()` resolves it.
         """
         s = self.settings
         batch: list[tuple[tuple[bool, float, str], Article]] = []
@@ -96,10 +97,11 @@ class StoryIndex:
             seen.add(a.id)
             batch.append((_sort_key(a, parse_day(a.published)), a))
         batch.sort(key=lambda x: x[0])
+        ordered = [a for _, a in batch]
         out: list[Assignment] = []
         opened: list[int] = []
-        for start in range(0, len(batch), s.chunk_size):
-            chunk = [(a, count(a, s)) for _, a in batch[start : start + s.chunk_size]]
+        for start in range(0, len(ordered), s.chunk_size):
+            chunk = [(a, count(a, s)) for a in ordered[start : start + s.chunk_size]]
             out.extend(self._add_chunk(chunk, families or {}, opened))
         for i in opened:
             st = self.clusters.stories[i]

@@ -134,6 +134,14 @@ def add(centroid: Vec, other: Vec, max_terms: int, scale: float = 1.0) -> Vec:
     return Vec.of(keys.astype(np.int32), vals.astype(np.float32))
 
 
+def new_in(v: Vec, centroid: Vec) -> Vec:
+    """The part of `v` on slots `centroid` does not have."""
+    if len(v) == 0 or len(centroid) == 0:
+        return v
+    fresh = ~np.isin(v.keys, centroid.keys, assume_unique=True)
+    return Vec.of(v.keys[fresh], v.vals[fresh])
+
+
 def dot(a: Vec, b: Vec) -> float:
     """Plain dot product of two sparse vectors."""
     if len(a) == 0 or len(b) == 0:
