@@ -141,15 +141,22 @@ def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
     def fetch(wanted: Iterable[str]) -> dict[str, Article]:
         return {w: make_article(w, texts[index[w]], source="bench") for w in wanted}
 
+    start = time.perf_counter()
     stream = (make_article(i, t, source="bench") for i, t in zip(ids, texts, strict=True))
     prints = sorted(fingerprint_all(stream, workers=workers), key=lambda p: p.id)
+    STEPS["fingerprints_s"] = time.perf_counter() - start
     candidates = find_candidates(prints)
-    related = relate_candidates(candidates, fetch, workers=workers)
-    copies = [c for c, _ in related if c.relation]
+    STEPS["candidates_s"] = time.perf_counter() - start - STEPS["fingerprints_s"]
+    STEPS.update(candidates.stats)
+    related = [c for c, _ in relate_candidates(candidates, fetch, workers=workers)]
+    STEPS["aligned"] = len(related)
+    copies = [c for c in related if c.relation]
     labels = list(range(len(ids)))
     for f in build_families(copies, members_from_prints(prints)):
         for m in f.members:
             labels[index[m]] = index[f.canonical]
+    STEPS["align_relate_group_s"] = time.perf_counter() - start - STEPS["candidates_s"]
+    STEPS["align_relate_group_s"] -= STEPS["fingerprints_s"]
     return labels
 
 
@@ -188,6 +195,8 @@ def run_text_dedup(ids: list[str], texts: list[str]) -> list[int]:
     return text_dedup_labels(texts)
 
 
+STEPS: dict[str, float] = {}  # storyline's own step timings and counts, reported with its run
+
 RUNNERS: dict[str, Callable[[list[str], list[str]], list[int]]] = {
     "storyline": run_storyline,
     "datasketch": run_datasketch,
@@ -215,6 +224,7 @@ def child(engine: str, corpus: Path, labels_out: Path) -> None:
                 "groups": sum(1 for size in groups.values() if size > 1),
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                "steps": STEPS,
             }
         )
     )
@@ -315,9 +325,11 @@ def report(results: dict[str, dict[str, Any]]) -> None:
             ratio = ours["articles_per_s"] / r["articles_per_s"]
             r["storyline_speed_ratio"] = round(ratio, 3)
             line += f"; storyline/{engine} = {ratio:.2f}x"
-        dev = r["dev_copy"]
         print(line)
-        print(f"{'':>12}dev pairs copy: {dev}")
+        if r["steps"]:
+            steps = {k: round(v, 1) if isinstance(v, float) else v for k, v in r["steps"].items()}
+            print(f"{'':>12}steps: {steps}")
+        print(f"{'':>12}dev pairs copy: {r['dev_copy']}")
 
 
 if __name__ == "__main__":
