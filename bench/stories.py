@@ -1,7 +1,10 @@
-"""Speed and memory of story clustering at scale (no embeddings).
+"""Speed and memory of story clustering at scale (no embeddings), and embedding throughput.
 
     .venv/bin/python bench/stories.py                 # 100,000 articles, then 1,000 more
     .venv/bin/python bench/stories.py --docs 20000    # smaller run
+    .venv/bin/python bench/stories.py --embeddings 2000   # also: 2,000 articles clustered with
+                                                          # and without the sentence encoder
+                                                          # (needs the `embeddings` extra)
 
 The corpus is Reuters-21578 (../shared/corpora/reuters21578.jsonl, 19,043 articles with a body)
 replicated to the size asked: each replica shifts every date by a whole number of years plus a
@@ -88,12 +91,43 @@ def replicate(rows: list[dict[str, Any]], n: int, offset: int = 0) -> list[Artic
     return out
 
 
+def embedding_throughput(sample: list[Article], settings: StorySettings) -> dict[str, Any]:
+    """The same articles clustered without and with the sentence encoder (CPU)."""
+    from storyline.stories.embeddings import SentenceEncoder
+
+    t0 = time.perf_counter()
+    StoryIndex(settings).add(sample)
+    plain = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    encoder = SentenceEncoder()
+    load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    StoryIndex(settings, encoder=encoder).add(sample)
+    dense = time.perf_counter() - t0
+    out = {
+        "articles": len(sample),
+        "model": encoder.name,
+        "model_load_seconds": round(load, 1),
+        "without_encoder_seconds": round(plain, 1),
+        "with_encoder_seconds": round(dense, 1),
+        "articles_per_s_with_encoder": round(len(sample) / dense, 1),
+        "articles_per_s_without": round(len(sample) / plain, 1),
+    }
+    print(
+        f"embeddings: {len(sample)} articles in {out['with_encoder_seconds']} s with the encoder"
+        f" ({out['articles_per_s_with_encoder']}/s) vs {out['without_encoder_seconds']} s"
+        f" without ({out['articles_per_s_without']}/s); model load {out['model_load_seconds']} s"
+    )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--extra", type=int, default=1_000)
+    ap.add_argument("--embeddings", type=int, default=0, help="articles to time the encoder on")
     ap.add_argument("--out", type=Path, default=RESULTS / "stories_speed.json")
     args = ap.parse_args(argv)
     if not CORPUS.is_file():
@@ -146,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         f"add {args.extra} to {args.docs}: {result['add_extra_seconds']} s "
         f"({result['extra_new_stories']} new stories); peak RSS {result['peak_rss_mb']} MB"
     )
+    if args.embeddings:
+        result["embeddings"] = embedding_throughput(arts[: args.embeddings], settings)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")
