@@ -14,8 +14,11 @@ or closed twice.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -52,7 +55,7 @@ def ordered_map(
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with_parent) as pool:
         pending: deque[Future[R]] = deque(pool.submit(fn, x) for x in ahead)
         ahead.clear()
         while pending:
@@ -61,6 +64,15 @@ def ordered_map(
             for item in it:
                 pending.append(pool.submit(fn, item))
                 break
+
+
+def _end_with_parent() -> None:
+    """A worker ends when the process that started it dies, even by SIGKILL (Linux): an
+    interrupted build leaves no worker waiting forever on a queue nobody feeds."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def _lagged(fn: Callable[[T], R], ahead: deque[T], it: Iterator[T]) -> Iterator[R]:
