@@ -127,6 +127,7 @@ def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
 
     from storyline.article import Article
     from storyline.copies import (
+        Edge,
         build_families,
         find_candidates,
         fingerprint_all,
@@ -148,11 +149,13 @@ def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
     candidates = find_candidates(prints)
     STEPS["candidates_s"] = time.perf_counter() - start - STEPS["fingerprints_s"]
     STEPS.update(candidates.stats)
-    related = [c for c, _ in relate_candidates(candidates, fetch, workers=workers)]
-    STEPS["aligned"] = len(related)
-    copies = [c for c in related if c.relation]
+    edges = []
+    for copy, _ in relate_candidates(candidates, fetch, workers=workers):
+        STEPS["aligned"] = STEPS.get("aligned", 0) + 1
+        if copy.relation:
+            edges.append(Edge(copy.a, copy.b, copy.relation))
     labels = list(range(len(ids)))
-    for f in build_families(copies, members_from_prints(prints)):
+    for f in build_families(edges, members_from_prints(prints)):
         for m in f.members:
             labels[index[m]] = index[f.canonical]
     STEPS["align_relate_group_s"] = time.perf_counter() - start - STEPS["candidates_s"]

@@ -22,7 +22,9 @@ from storyline import __version__
 from storyline.article import Article, Origin, RawArticle, Rejected
 from storyline.clean import clean
 from storyline.copies import (
+    Copy,
     CopySettings,
+    Edge,
     build_families,
     find_candidates,
     fingerprint_all,
@@ -201,16 +203,24 @@ def _ingest_source(
 
 def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSummary) -> None:
     """Fingerprint every article (compact arrays only), then align the candidate pairs,
-    fetching their texts from the store in batches; the result replaces the last one whole."""
+    fetching their texts from the store in batches; related pairs stream into the store, and
+    the result replaces the last one whole."""
     prints = sorted(
         fingerprint_all(store.iter_articles(), settings, workers=workers), key=lambda p: p.id
     )
     candidates = find_candidates(prints, settings)
-    related = relate_candidates(candidates, store.articles, settings, workers=workers)
-    copies = sorted((c for c, _ in related if c.relation), key=lambda c: (c.a, c.b))
-    families = build_families(copies, members_from_prints(prints))
-    store.replace_copies(copies, families)
-    summary.copies, summary.families = len(copies), len(families)
+    members = members_from_prints(prints)
+    del prints
+    edges: list[Edge] = []
+
+    def related() -> Iterator[Copy]:
+        for copy, _ in relate_candidates(candidates, store.articles, settings, workers=workers):
+            if copy.relation:
+                edges.append(Edge(copy.a, copy.b, copy.relation))
+                yield copy
+
+    store.replace_copies(related(), lambda: build_families(edges, members))
+    summary.copies, summary.families = len(edges), store.count("families")
 
 
 def _stories(store: Store, settings: StorySettings, summary: BuildSummary) -> None:

@@ -33,7 +33,7 @@ from storyline.copies.align import (
 )
 from storyline.copies.candidates import Candidates, find_candidates
 from storyline.copies.diff import diff
-from storyline.copies.families import Member, build_families
+from storyline.copies.families import Edge, Member, build_families
 from storyline.copies.fingerprints import DocPrint, fingerprint
 from storyline.copies.records import (
     COPY_RELATIONS,
@@ -63,6 +63,7 @@ __all__ = [
     "CopySettings",
     "Diff",
     "DocPrint",
+    "Edge",
     "Edit",
     "Family",
     "Fetch",

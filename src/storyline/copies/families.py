@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import xxhash
@@ -18,7 +19,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from storyline.copies.metadata import parse_time
-from storyline.copies.records import COPY_RELATIONS, Copy, Family
+from storyline.copies.records import COPY_RELATIONS, Family
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,26 @@ def canonical(members: list[str], info: Mapping[str, Member]) -> tuple[str, str]
     return best, "fullest"
 
 
-def build_families(copies: Iterable[Copy], info: Mapping[str, Member]) -> tuple[Family, ...]:
+class Related(Protocol):
+    """What a family needs of a related pair: a `Copy`, or a lighter `Edge` kept in its place."""
+
+    @property
+    def a(self) -> str: ...
+    @property
+    def b(self) -> str: ...
+    @property
+    def relation(self) -> str | None: ...
+
+
+class Edge(NamedTuple):
+    """A related pair without its evidence (a million of these fit where copies would not)."""
+
+    a: str
+    b: str
+    relation: str | None
+
+
+def build_families(copies: Iterable[Related], info: Mapping[str, Member]) -> tuple[Family, ...]:
     """Families of two or more articles, sorted by id."""
     edges = [(c.a, c.b) for c in copies if c.relation in COPY_RELATIONS]
     if not edges:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -201,14 +201,17 @@ class Store:
 
     # --- copies --------------------------------------------------------------------------------
 
-    def replace_copies(self, copies: Sequence[Copy], families: Sequence[Family]) -> None:
-        """Swap in the copies stage's whole result in one transaction: never half of two runs."""
+    def replace_copies(
+        self, copies: Iterable[Copy], families: Callable[[], Sequence[Family]]
+    ) -> None:
+        """Swap in the copies stage's whole result in one transaction: never half of two runs.
+        `copies` is streamed in; `families` is called once they are all in."""
         with self.transaction() as conn:
             for table in ("family_members", "families", "copies"):
                 conn.execute(f"DELETE FROM {table}")
             conn.executemany(
                 "INSERT INTO copies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
+                (
                     (
                         c.a,
                         c.b,
@@ -220,15 +223,16 @@ class Store:
                         json.dumps(c.evidence, ensure_ascii=False, sort_keys=True, default=str),
                     )
                     for c in copies
-                ],
+                ),
             )
+            found = families()
             conn.executemany(
                 "INSERT INTO families VALUES (?, ?, ?, ?)",
-                [(f.id, f.canonical, f.canonical_rule, json.dumps(f.members)) for f in families],
+                [(f.id, f.canonical, f.canonical_rule, json.dumps(f.members)) for f in found],
             )
             conn.executemany(
                 "INSERT INTO family_members VALUES (?, ?)",
-                [(m, f.id) for f in families for m in f.members],
+                [(m, f.id) for f in found for m in f.members],
             )
 
     def copies(self, relations: Sequence[str] | None = None) -> list[Copy]:
@@ -350,7 +354,7 @@ class Store:
     # --- reading -------------------------------------------------------------------------------
 
     def count(self, table: str) -> int:
-        if table not in {"articles", "quarantine", "removals", "notices", "sources"}:
+        if table not in {"articles", "quarantine", "removals", "notices", "sources", "families"}:
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
