@@ -320,9 +320,15 @@ class Clusterer:
         return items
 
     def score(
-        self, f: Features, items: I64, span: tuple[float | None, float | None] | None = None
+        self,
+        f: Features,
+        items: I64,
+        span: tuple[float | None, float | None] | None = None,
+        floor: float = 0.0,
     ) -> list[Scored]:
-        """Same-story scores of `f` against stories `items` (see `StorySettings`)."""
+        """Same-story scores of `f` against stories `items` (see `StorySettings`). The conflict
+        penalty, which only lowers a score, is worked out only where the score reaches `floor`
+        without it: below the join threshold a story is not joined either way."""
         s = self.settings
         if items.shape[0] == 0:
             return []
@@ -338,14 +344,16 @@ class Clusterer:
             dense = np.array([_dense_cos(f.dense, c.dense) for c in cands])
             has_dense = np.array([c.dense is not None for c in cands])
         content = combine(s, text, title, names, dense, has_title, has_names, has_dense)
-        clash = np.array([conflict(f.mentions, f.text, c.salience(), c.text) for c in cands])
-        content = content * conflict_factor(clash, s)
         if span is None:
             gaps = self.days.gaps(items, f.day)
         else:
             gaps = np.array([range_gap(span, (c.first, c.last)) for c in cands])
         factor = time_factor(gaps, s)
         total = content * factor
+        clash = np.zeros(len(cands))
+        for k in np.flatnonzero(total >= floor).tolist():
+            clash[k] = conflict(f.mentions, f.text, cands[k].salience(), cands[k].text)
+        total = total * conflict_factor(clash, s)
         out: list[Scored] = []
         for k, c in enumerate(cands):
             out.append(

@@ -163,7 +163,7 @@ class StoryIndex:
                 self._story_of[a.id] = st.index
                 continue
             items = cl.candidates(f.text, f.names, f.day)
-            scored = cl.score(f, items)
+            scored = cl.score(f, items, floor=self.threshold_for(f))
             best = scored[0] if scored else None
             runner = scored[1] if len(scored) > 1 else None
             if best is not None and best.score >= self.threshold_for(f):
