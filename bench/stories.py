@@ -25,6 +25,7 @@ import random
 import resource
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from storyline.article import Article, Origin, Paragraph
 from storyline.stories import StoryIndex, StorySettings
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
 CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578.jsonl"
 RESULTS = ROOT / "bench" / "results"
 
@@ -92,7 +94,10 @@ def replicate(rows: list[dict[str, Any]], n: int, offset: int = 0) -> list[Artic
 
 
 def embedding_throughput(sample: list[Article], settings: StorySettings) -> dict[str, Any]:
-    """The same articles clustered without and with the sentence encoder (CPU)."""
+    """The same articles clustered without and with the sentence encoder (CPU), weighted as
+    in `eval_stories.py --embeddings`."""
+    from eval_stories import DENSE_WEIGHT
+
     from storyline.stories.embeddings import SentenceEncoder
 
     t0 = time.perf_counter()
@@ -102,7 +107,7 @@ def embedding_throughput(sample: list[Article], settings: StorySettings) -> dict
     encoder = SentenceEncoder()
     load = time.perf_counter() - t0
     t0 = time.perf_counter()
-    StoryIndex(settings, encoder=encoder).add(sample)
+    StoryIndex(replace(settings, weight_dense=DENSE_WEIGHT), encoder=encoder).add(sample)
     dense = time.perf_counter() - t0
     out = {
         "articles": len(sample),
