@@ -163,10 +163,11 @@ def thin(
     # distinct weights (ties broken by candidate order, below the 1/num_perm estimate step)
     # make the forest unique whatever order the solver visits edges in
     weight = 2.0 - estimate[idx].astype(np.float64) + 1e-3 * np.arange(len(idx)) / len(idx)
-    forest = minimum_spanning_tree(_near_graph(pairs[idx], weight, n_docs)).tocoo()
+    graph = _near_graph(pairs[idx], weight, n_docs)
+    forest = minimum_spanning_tree(graph).tocoo()
     lo, hi = np.minimum(forest.row, forest.col), np.maximum(forest.row, forest.col)
     in_forest = np.isin(pairs[idx, 0] * n_docs + pairs[idx, 1], lo.astype(np.int64) * n_docs + hi)
-    tree = near_trees(pairs[idx], estimate[idx], n_docs, at)
+    tree = connected_components(graph, directed=False)[1]
     keep: npt.NDArray[np.bool_] = exact | (~near & (tree[pairs[:, 0]] != tree[pairs[:, 1]]))
     keep[idx[in_forest]] = True
     return keep
@@ -205,19 +206,19 @@ def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySet
 def anchor_pairs(
     prints: Sequence[DocPrint],
     settings: CopySettings,
-    include: npt.NDArray[np.bool_] | None = None,
+    anchors: I64,
+    include: npt.NDArray[np.bool_],
     tree: I64 | None = None,
 ) -> tuple[I64, I64, U64]:
     """(pair codes, shared anchor counts, common anchors) from rare anchors.
 
-    Only documents in `include` (default: all) contribute anchors; pairs inside one `tree` of
-    near duplicates (a label per document) are left out. The hash space is cut into partitions
-    by the top bits, each grouped on its own; the per-partition pair counts are then summed.
+    `anchors` is each document's anchor count; only documents in `include` contribute. Pairs
+    inside one `tree` of near duplicates (a label per document) are left out. The hash space is
+    cut into partitions by the top bits, each grouped on its own; the per-partition pair counts
+    are then summed.
     """
     n_docs = len(prints)
-    counts = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
-    if include is not None:
-        counts = np.where(include, counts, 0)
+    counts = np.where(include, anchors, 0)
     if counts.sum() == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.uint64)
@@ -227,6 +228,7 @@ def anchor_pairs(
     codes: list[I64] = []
     hits: list[I64] = []
     common: list[U64] = []
+    all_pairs, window = settings.group_all_pairs, settings.group_window
     for k in range(_PARTITIONS):
         sel = np.flatnonzero(part == k)
         if len(sel) == 0:
@@ -237,7 +239,6 @@ def anchor_pairs(
         starts, lengths = runs(h)
         common.append(h[starts[lengths > settings.max_df]])
         rare = (lengths >= 2) & (lengths <= settings.max_df)
-        all_pairs, window = settings.group_all_pairs, settings.group_window
         c = _pair_codes(d, starts[rare], lengths[rare], n_docs, all_pairs, window)
         if tree is not None:
             c = c[tree[c // n_docs] != tree[c % n_docs]]
@@ -257,12 +258,10 @@ def anchor_pairs(
     return all_codes[starts], np.add.reduceat(all_hits, starts), common_arr
 
 
-def _strong(
-    codes: I64, hits: I64, prints: Sequence[DocPrint], settings: CopySettings
-) -> npt.NDArray[np.bool_]:
-    """Which anchor pairs share enough: a possible reused passage, or much of a short text."""
-    n_docs = len(prints)
-    anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
+def _strong(codes: I64, hits: I64, anchors: I64, settings: CopySettings) -> npt.NDArray[np.bool_]:
+    """Which anchor pairs share enough: a possible reused passage, or much of a short text
+    (`anchors`: each document's anchor count)."""
+    n_docs = len(anchors)
     shorter = np.minimum(anchors[codes // n_docs], anchors[codes % n_docs])
     return (hits >= settings.min_anchor_hits) & (
         (hits >= settings.anchor_passage_hits) | (hits >= settings.anchor_share * shorter)
@@ -284,13 +283,14 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
     is_rep = nonempty & (rep_of == np.arange(n_docs))
     usable = np.flatnonzero(is_rep).astype(np.int64)
     lsh = _expand(lsh_pairs(signatures, usable, settings), rep_of, n_docs, settings.max_exact_group)
+    lsh_index = np.stack((lsh // n_docs, lsh % n_docs), axis=1)
+    lsh_estimate = _estimates(signatures, lsh_index)
     tree = None
     if settings.skip_joined_pairs:  # near duplicates LSH already joined need no anchor pairs
-        lsh_index = np.stack((lsh // n_docs, lsh % n_docs), axis=1)
-        estimate = _estimates(signatures, lsh_index)
-        tree = near_trees(lsh_index, estimate, n_docs, settings.thin_similarity)
-    a_codes, a_hits, common = anchor_pairs(prints, settings, is_rep, tree)
-    strong = _strong(a_codes, a_hits, prints, settings)
+        tree = near_trees(lsh_index, lsh_estimate, n_docs, settings.thin_similarity)
+    anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
+    a_codes, a_hits, common = anchor_pairs(prints, settings, anchors, is_rep, tree)
+    strong = _strong(a_codes, a_hits, anchors, settings)
     anchored = a_codes[strong]
     if len(anchored) and bool(np.any(rep_of != np.arange(n_docs))):
         expanded = _expand(anchored, rep_of, n_docs, settings.max_exact_group)
@@ -316,7 +316,10 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
     found[found] = uniq[pos[found]] == a_codes[found]
     hits[pos[found]] = a_hits[found]
     pairs = np.stack((uniq // n_docs, uniq % n_docs), axis=1).astype(np.int64)
-    estimate = _estimates(signatures, pairs)
+    from_lsh = (by & BY_LSH) != 0  # their estimates are known: `lsh` is sorted, like `uniq`
+    estimate = np.empty(len(pairs), dtype=np.float32)
+    estimate[from_lsh] = lsh_estimate[np.searchsorted(lsh, uniq[from_lsh])]
+    estimate[~from_lsh] = _estimates(signatures, pairs[~from_lsh])
     stats = {
         "documents": n_docs,
         "pairs_exact": len(exact),

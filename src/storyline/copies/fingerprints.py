@@ -156,8 +156,8 @@ def shingles_of(hashes: U64, n: int) -> U64:
 
 
 def fingerprint_batch(articles: Sequence[Article], settings: CopySettings) -> list[DocPrint]:
-    """Fingerprints of many articles at once: one hashing pass and one MinHash pass over all
-    their shingles, so numpy's per-call cost is paid per batch, not per article."""
+    """Fingerprints of many articles at once: one MinHash pass over all their shingles, so its
+    numpy per-call cost is paid per batch, not per article."""
     n = settings.ngram_words
     words = [words_of(a.text) for a in articles]
     sets: list[U64] = []
