@@ -97,11 +97,10 @@ class StoryIndex:
             seen.add(a.id)
             batch.append((_sort_key(a, parse_day(a.published)), a))
         batch.sort(key=lambda x: x[0])
-        ordered = [a for _, a in batch]
         out: list[Assignment] = []
         opened: list[int] = []
-        for start in range(0, len(ordered), s.chunk_size):
-            chunk = [(a, count(a, s)) for a in ordered[start : start + s.chunk_size]]
+        for start in range(0, len(batch), s.chunk_size):
+            chunk = [(a, count(a, s)) for _, a in batch[start : start + s.chunk_size]]
             out.extend(self._add_chunk(chunk, families or {}, opened))
         for i in opened:
             st = self.clusters.stories[i]
@@ -109,17 +108,14 @@ class StoryIndex:
                 self.linker.link(st, self.clusters.as_features(st))
         return out
 
-    def withdraw(self, article_ids: Iterable[str]) -> int:
+    def withdraw(self, article_ids: Iterable[str]) -> None:
         """Take articles out of their stories (deleted from the store, or changed: add them
         again). Their words stay in the story's centroid, so stories keep their ids and their
-        shape; a story left empty keeps its id, never reused. Returns how many were taken out."""
-        taken = 0
+        shape; a story left empty keeps its id, never reused."""
         for article_id in article_ids:
             i = self._story_of.pop(article_id, None)
             if i is not None:
                 self.clusters.stories[self.clusters.resolve(i)].members.remove(article_id)
-                taken += 1
-        return taken
 
     def article_ids(self) -> list[str]:
         """Every article the index holds."""
@@ -200,9 +196,8 @@ class StoryIndex:
         with `include_merged` (members moved)."""
         out: list[Story] = []
         for st in self.clusters.stories:
-            if (st.merged_into >= 0 and not include_merged) or not (
-                st.members or st.merged_into >= 0
-            ):
+            merged = st.merged_into >= 0
+            if (merged and not include_merged) or (not merged and not st.members):
                 continue
             out.append(self._story(st))
         return out
