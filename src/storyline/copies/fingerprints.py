@@ -9,6 +9,7 @@ A `DocPrint` keeps only numpy arrays and counts, never the text.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,7 @@ import xxhash
 from storyline.article import Article
 from storyline.copies.arrays import distinct
 from storyline.copies.records import DEFAULTS, CopySettings
-from storyline.copies.tokens import Tokens, tokenize, words_of
+from storyline.copies.tokens import Tokens, normalise, tokenize, word_matches
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
@@ -43,14 +44,34 @@ class _HashMemo(dict[str, int]):
 _HASHES = _HashMemo()
 
 
-def word_hash(word: str) -> int:
-    return _HASHES[word]
+class _RawHashMemo(dict[str, int]):
+    """word as written -> the hash of its normalised form (one lookup per token, no strings)."""
+
+    limit = 1 << 21
+
+    def __missing__(self, raw: str) -> int:
+        h = self[raw] = _HASHES[normalise(raw)]
+        return h
+
+
+_RAW_HASHES = _RawHashMemo()
 
 
 def token_hashes(words: tuple[str, ...] | list[str]) -> U64:
+    """Hashes of normalised words."""
     out = np.fromiter(map(_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
     if len(_HASHES) > _HashMemo.limit:
         _HASHES.clear()
+    return out
+
+
+def text_hashes(text: str) -> U64:
+    """Hashes of the normalised words of `text`: `token_hashes(tokenize(text).words)`, without
+    building the tokens."""
+    words = word_matches(text)
+    out = np.fromiter(map(_RAW_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
+    if len(_RAW_HASHES) > _RawHashMemo.limit:
+        _RAW_HASHES.clear()
     return out
 
 
@@ -74,11 +95,6 @@ def ngram_hashes(hashes: U64, n: int) -> U64:
         for k in range(n):
             out = out * _MULT + hashes[k : k + count]
     return mix64(out)
-
-
-def sequence_hash(words: tuple[str, ...] | list[str]) -> int:
-    """Hash of a whole normalised token sequence (identical texts after normalisation)."""
-    return xxhash.xxh3_64_intdigest("\x1f".join(words).encode("utf-8"))
 
 
 @lru_cache(maxsize=8)
@@ -150,44 +166,63 @@ class DocPrint:
 def shingles_of(hashes: U64, n: int) -> U64:
     """Distinct n-gram hashes; a text shorter than n words is one shingle of all its words."""
     grams = ngram_hashes(hashes, n)
-    if len(grams) == 0 and len(hashes) > 0:
-        grams = ngram_hashes(hashes, len(hashes))
-    return distinct(grams)
+    return distinct(grams if len(grams) or not len(hashes) else _short(hashes))
 
 
 def fingerprint_batch(articles: Sequence[Article], settings: CopySettings) -> list[DocPrint]:
-    """Fingerprints of many articles at once: one MinHash pass over all their shingles, so its
-    numpy per-call cost is paid per batch, not per article."""
+    """Fingerprints of many articles at once: n-gram hashes, MinHash and anchors each take one
+    numpy pass over the whole batch, so their per-call cost is paid per batch, not per article."""
     n = settings.ngram_words
-    words = [words_of(a.text) for a in articles]
-    sets: list[U64] = []
-    for doc_words in words:  # per text: distinct n-gram hashes, sorted
-        sets.append(shingles_of(token_hashes(doc_words), n))
-    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    hashes = [text_hashes(a.text) for a in articles]
+    sizes = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
+    offsets = np.cumsum(sizes) - sizes
+    flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    grams = ngram_hashes(flat, n)
+    sets = [  # each text's n-grams (with repeats: MinHash and anchors do not mind)
+        grams[start : start + size - n + 1] if size >= n else _short(flat[start : start + size])
+        for start, size in zip(offsets.tolist(), sizes.tolist(), strict=True)
+    ]
+    counts = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
     shingles = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
-    filled = np.flatnonzero(sizes)
-    starts = (np.cumsum(sizes) - sizes)[filled]
+    filled = np.flatnonzero(counts)
+    starts = (np.cumsum(counts) - counts)[filled]
     signatures = np.full((len(sets), settings.num_perm), _EMPTY_SIGNATURE, dtype=np.uint32)
     signatures[filled] = minhash_rows(shingles, starts, settings.num_perm, settings.seed)
+    anchors = _anchors(shingles, counts, settings.anchor_modulo)
     return [
         DocPrint(
             id=article.id,
-            words=len(doc_words),
-            text_hash=sequence_hash(doc_words),
+            words=len(doc_hashes),
+            text_hash=xxhash.xxh3_64_intdigest(doc_hashes.tobytes()),
             signature=signature,
-            anchors=_anchors(doc_set, settings.anchor_modulo),
+            anchors=doc_anchors,
             published=article.published,
         )
-        for article, doc_words, doc_set, signature in zip(
-            articles, words, sets, signatures, strict=True
+        for article, doc_hashes, signature, doc_anchors in zip(
+            articles, hashes, signatures, anchors, strict=True
         )
     ]
 
 
-def _anchors(shingles: U64, modulo: int) -> U64:
+def _short(hashes: U64) -> U64:
+    """The one shingle of a text shorter than n words (none for an empty text)."""
+    return ngram_hashes(hashes, len(hashes)) if len(hashes) else hashes
+
+
+def _anchors(shingles: U64, counts: npt.NDArray[np.int64], modulo: int) -> list[U64]:
+    """Each set's distinct sampled n-grams (`hash % modulo == 0`), sorted; the sets are
+    consecutive runs of `counts` shingles."""
+    doc = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
     if modulo > 1:
-        return np.ascontiguousarray(shingles[shingles % np.uint64(modulo) == 0])
-    return shingles
+        keep = shingles % np.uint64(modulo) == 0
+        shingles, doc = shingles[keep], doc[keep]
+    order = np.lexsort((shingles, doc))
+    shingles, doc = shingles[order], doc[order]
+    new = np.ones(len(shingles), dtype=np.bool_)
+    new[1:] = (shingles[1:] != shingles[:-1]) | (doc[1:] != doc[:-1])
+    shingles, doc = shingles[new], doc[new]
+    bounds = np.searchsorted(doc, np.arange(len(counts) + 1)).tolist()
+    return [shingles[lo:hi] for lo, hi in itertools.pairwise(bounds)]
 
 
 def article_tokens(article: Article) -> Tokens:

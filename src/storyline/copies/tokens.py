@@ -75,11 +75,9 @@ def normalise(raw: str) -> str:
     return _MEMO[raw]
 
 
-def words_of(text: str) -> list[str]:
-    """The normalised words of `text`, without offsets (the fast path for fingerprints)."""
-    words = list(map(_MEMO.__getitem__, WORD.findall(text)))
-    if len(_MEMO) > _Memo.limit:
-        _MEMO.clear()
+def word_matches(text: str) -> list[str]:
+    """The words of `text` as written, without offsets (the fast path for fingerprints)."""
+    words: list[str] = WORD.findall(text)
     return words
 
 
