@@ -34,7 +34,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from storyline.article import Article
-from storyline.copies.arrays import distinct
+from storyline.copies.arrays import I64, distinct
 from storyline.copies.fingerprints import U64, article_tokens, ngram_hashes, token_hashes
 from storyline.copies.metadata import version_notes
 from storyline.copies.records import DEFAULTS, CopySettings, Passage
@@ -46,12 +46,22 @@ Fetch = Callable[[Sequence[str]], Mapping[str, Article]]
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Text:
-    """An article's tokens and their hashes, ready for alignment."""
+    """An article's tokens and their hashes, ready for alignment.
+
+    What every pair of a batch would otherwise recompute is kept here once per text: the seeds
+    sorted (with their order and in-text repeats) and running counts of numeric and quoted
+    tokens (`numbers[i]`: numeric tokens before token i), as lists for cheap scalar reads.
+    """
 
     article: Article
     tokens: Tokens
     grams: U64  # hashes of the `ngram_words`-grams (Jaccard, containment, anchors)
+    distinct_grams: U64
     seeds: U64  # hashes of the `seed_words`-grams (alignment seeds)
+    seed_order: I64  # seeds[seed_order] is sorted
+    seed_repeats: I64  # how often each seed occurs in this text
+    numbers: list[int]
+    quotes: list[int]
     notes: tuple[str, ...]  # version notes (lifted by the cleaner, or left in the text)
 
     @classmethod
@@ -64,7 +74,29 @@ class Text:
             if settings.seed_words == settings.ngram_words
             else ngram_hashes(hashes, settings.seed_words)
         )
-        return cls(article, tokens, grams, seeds, version_notes(article))
+        order = np.argsort(seeds, kind="stable")
+        ordered = seeds[order]
+        repeats = np.searchsorted(ordered, seeds, "right") - np.searchsorted(ordered, seeds)
+        return cls(
+            article,
+            tokens,
+            grams,
+            distinct(grams),
+            seeds,
+            order,
+            repeats,
+            _running_count(tokens.numeric),
+            _running_count(tokens.quoted),
+            version_notes(article),
+        )
+
+    def share(self, counts: list[int], start: int, end: int) -> float:
+        """Share of tokens [start, end) counted in `counts` (`numbers` or `quotes`)."""
+        return (counts[end] - counts[start]) / (end - start) if end > start else 0.0
+
+
+def _running_count(flags: npt.NDArray[np.bool_]) -> list[int]:
+    return list(itertools.accumulate(flags.tolist(), initial=0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,32 +163,29 @@ class Alignment:
 
 
 def _seed_matches(
-    ga: U64, gb: U64, max_repeats: int
+    a: Text, b: Text, max_repeats: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Positions (i in A, j in B) with ga[i] == gb[j], skipping n-grams repeated too often."""
+    """Positions (i in A, j in B) with equal seeds, skipping seeds repeated too often."""
     empty = np.zeros(0, dtype=np.int64)
-    if len(ga) == 0 or len(gb) == 0:
+    if len(a.seeds) == 0 or len(b.seeds) == 0:
         return empty, empty
-    order_b = np.argsort(gb, kind="stable")
-    sorted_b = gb[order_b]
-    lo = np.searchsorted(sorted_b, ga, side="left")
-    hi = np.searchsorted(sorted_b, ga, side="right")
-    sorted_a = np.sort(ga)
-    in_a = np.searchsorted(sorted_a, ga, side="right") - np.searchsorted(sorted_a, ga, side="left")
+    sorted_b = b.seeds[b.seed_order]
+    lo = np.searchsorted(sorted_b, a.seeds, side="left")
+    hi = np.searchsorted(sorted_b, a.seeds, side="right")
     in_b = hi - lo
-    counts = np.where((in_a <= max_repeats) & (in_b <= max_repeats), in_b, 0)
+    counts = np.where((a.seed_repeats <= max_repeats) & (in_b <= max_repeats), in_b, 0)
     total = int(counts.sum())
     if total == 0:
         return empty, empty
-    ai = np.repeat(np.arange(len(ga), dtype=np.int64), counts)
+    ai = np.repeat(np.arange(len(a.seeds), dtype=np.int64), counts)
     first = np.repeat(lo - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-    bj = order_b[first + np.arange(total)].astype(np.int64)
+    bj = b.seed_order[first + np.arange(total)].astype(np.int64)
     return ai, bj
 
 
-def _overlap(ga: U64, gb: U64) -> tuple[int, int, int]:
-    """(distinct in A, distinct in B, distinct in both) of two n-gram hash arrays."""
-    ua, ub = distinct(ga), distinct(gb)
+def _overlap(a: Text, b: Text) -> tuple[int, int, int]:
+    """(distinct in A, distinct in B, distinct in both) of the two texts' n-grams."""
+    ua, ub = a.distinct_grams, b.distinct_grams
     if len(ua) == 0 or len(ub) == 0:
         return len(ua), len(ub), 0
     pos = np.minimum(np.searchsorted(ub, ua), len(ub) - 1)
@@ -180,8 +209,11 @@ def _blocks(ai: npt.NDArray[np.int64], bj: npt.NDArray[np.int64], n: int) -> lis
     return blocks
 
 
-def _number_conflict(ta: Tokens, tb: Tokens, a0: int, a1: int, b0: int, b1: int) -> int:
+def _number_conflict(a: Text, b: Text, a0: int, a1: int, b0: int, b1: int) -> int:
     """How many numbers differ in a gap that holds numbers on both sides (0: no conflict)."""
+    if a.numbers[a1] == a.numbers[a0] or b.numbers[b1] == b.numbers[b0]:
+        return 0
+    ta, tb = a.tokens, b.tokens
     na = Counter(ta.words[i] for i in range(a0, a1) if ta.numeric[i])
     nb = Counter(tb.words[j] for j in range(b0, b1) if tb.numeric[j])
     if not na or not nb or na == nb:
@@ -204,7 +236,7 @@ class _Chain:
 
 
 def _chain(
-    blocks: list[Block], ta: Tokens, tb: Tokens, settings: CopySettings
+    blocks: list[Block], a: Text, b: Text, settings: CopySettings
 ) -> tuple[list[_Chain], int]:
     gap = settings.max_gap_words
     fuzzy = max(gap, settings.fuzzy_gap_words)
@@ -229,7 +261,13 @@ def _chain(
                 if best is not None and ga + gb >= best_score:
                     continue
                 if not _alike(
-                    ta, tb, chain.a_end, blk.a0 + over, chain.b_end, blk.b0 + over, settings
+                    a.tokens,
+                    b.tokens,
+                    chain.a_end,
+                    blk.a0 + over,
+                    chain.b_end,
+                    blk.b0 + over,
+                    settings,
                 ):
                     continue
             if best is None or ga + gb < best_score:
@@ -240,9 +278,7 @@ def _chain(
             chains.append(chain)
             active.append(chain)
         else:
-            clash = _number_conflict(
-                ta, tb, best.a_end, best_trimmed.a0, best.b_end, best_trimmed.b0
-            )
+            clash = _number_conflict(a, b, best.a_end, best_trimmed.a0, best.b_end, best_trimmed.b0)
             if clash:
                 conflicts += clash
                 best.conflicts += clash
@@ -261,9 +297,7 @@ def _alike(
     return bool(fuzz.ratio(sa, sb) >= 100 * settings.fuzzy_gap_similarity)
 
 
-def _slot_conflicts(
-    kept: list[TokenPassage], ta: Tokens, tb: Tokens, settings: CopySettings
-) -> int:
+def _slot_conflicts(kept: list[TokenPassage], a: Text, b: Text, settings: CopySettings) -> int:
     """Differing numbers in corresponding slots around the passages: before the first passage,
     after the last, and between passages that follow each other in both texts, where both
     slots are short (<= `fuzzy_gap_words`). A template report shares its wording and differs
@@ -274,11 +308,11 @@ def _slot_conflicts(
     ordered = sorted(kept, key=lambda p: p.a0)
     slots = [(0, ordered[0].a0, 0, ordered[0].b0)]
     slots += [(p.a1, q.a0, p.b1, q.b0) for p, q in itertools.pairwise(ordered) if q.b0 >= p.b1]
-    slots.append((ordered[-1].a1, len(ta), ordered[-1].b1, len(tb)))
+    slots.append((ordered[-1].a1, len(a.tokens), ordered[-1].b1, len(b.tokens)))
     total = 0
     for a0, a1, b0, b1 in slots:
         if 0 < a1 - a0 <= limit and 0 < b1 - b0 <= limit:
-            total += _number_conflict(ta, tb, a0, a1, b0, b1)
+            total += _number_conflict(a, b, a0, a1, b0, b1)
     return total
 
 
@@ -290,8 +324,8 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
     """Align two texts (see the module docstring). `common` holds boilerplate anchor hashes."""
     ta, tb = a.tokens, b.tokens
     n = settings.ngram_words
-    ai, bj = _seed_matches(a.seeds, b.seeds, settings.max_seed_repeats)
-    chains, conflicts = _chain(_blocks(ai, bj, settings.seed_words), ta, tb, settings)
+    ai, bj = _seed_matches(a, b, settings.max_seed_repeats)
+    chains, conflicts = _chain(_blocks(ai, bj, settings.seed_words), a, b, settings)
     chains.sort(key=lambda c: (-sum(x.length for x in c.blocks), c.blocks[0].a0, c.blocks[0].b0))
     taken_a: list[tuple[int, int]] = []
     taken_b: list[tuple[int, int]] = []
@@ -307,7 +341,7 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
             continue
         taken_a.append((a0, a1))
         taken_b.append((b0, b1))
-        agree += sum(int(ta.numeric[x.a0 : x.a1].sum()) for x in chain.blocks)
+        agree += sum(a.numbers[x.a1] - a.numbers[x.a0] for x in chain.blocks)
         kept.append(
             TokenPassage(
                 a0,
@@ -318,8 +352,8 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
                 chain.solid(),
                 chain.conflicts,
                 tuple(chain.blocks),
-                float(ta.quoted[a0:a1].mean()),
-                float(tb.quoted[b0:b1].mean()),
+                a.share(a.quotes, a0, a1),
+                b.share(b.quotes, b0, b1),
                 _common_share(a.grams[a0 : max(a0, a1 - n + 1)], settings, common),
             )
         )
@@ -336,8 +370,8 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
                 len(ta),
                 0,
                 (whole,),
-                float(ta.quoted.mean()),
-                float(tb.quoted.mean()),
+                a.share(a.quotes, 0, len(ta)),
+                b.share(b.quotes, 0, len(tb)),
                 0.0,
             )
         )
@@ -356,7 +390,7 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
         )
         for p in kept
     )
-    n_a, n_b, inter = _overlap(a.grams, b.grams)
+    n_a, n_b, inter = _overlap(a, b)
     union = n_a + n_b - inter
     cov_a = sum(p.a1 - p.a0 for p in kept) / len(ta) if len(ta) else 0.0
     cov_b = sum(p.b1 - p.b0 for p in kept) / len(tb) if len(tb) else 0.0
@@ -371,7 +405,7 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
         coverage_a=cov_a,
         coverage_b=cov_b,
         numbers_agree=agree,
-        numbers_conflict=conflicts + _slot_conflicts(kept, ta, tb, settings),
+        numbers_conflict=conflicts + _slot_conflicts(kept, a, b, settings),
     )
 
 

@@ -29,9 +29,7 @@ from storyline.copies.patterns import (
 )
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_GROUP = re.Match.group
-_START = re.Match.start
-_END = re.Match.end
+_SPLIT = re.compile(f"({WORD.pattern})")  # WORD's own groups do not capture
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -132,14 +130,14 @@ def quote_intervals(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tu
 
 def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> Tokens:
     """Tokens of `text`; `paragraphs` (start, end) bound quotations (default: blank-line blocks)."""
-    # map() over C methods keeps the per-token work out of the bytecode loop
-    matches = list(WORD.finditer(text))
-    n = len(matches)
-    words = list(map(_MEMO.__getitem__, map(_GROUP, matches)))
+    # split() gives separators and words alternately, all in C: their lengths give the offsets
+    parts = _SPLIT.split(text)
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    end_arr = np.cumsum(lengths)[1::2]
+    start_arr = end_arr - lengths[1::2]
+    words = list(map(_MEMO.__getitem__, parts[1::2]))
     if len(_MEMO) > _Memo.limit:
         _MEMO.clear()
-    start_arr = np.fromiter(map(_START, matches), dtype=np.int64, count=n)
-    end_arr = np.fromiter(map(_END, matches), dtype=np.int64, count=n)
     numeric = np.fromiter(map(is_number, words), dtype=np.bool_, count=len(words))
     quoted = np.zeros(len(words), dtype=np.bool_)
     if words and QUOTE_CHARS.search(text):
