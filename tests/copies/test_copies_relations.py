@@ -265,3 +265,34 @@ def test_settings_are_validated() -> None:
     with pytest.raises(ValueError, match="min_passage_words"):
         CopySettings(min_passage_words=3)
     assert CopySettings().as_dict()["ngram_words"] == 5
+
+
+def test_ocr_reprint_with_misread_figures_is_a_copy_not_a_template() -> None:
+    source = (
+        "The municipal council of Port Varo met on Monday evening and approved a budget of 4292"
+        " crowns for the repair of the harbour wall, which the great storm of 1901 had broken in"
+        " two places. The mayor told the council that the work would begin in the spring and"
+        " employ about 94 labourers from the town and from the surrounding villages. Several"
+        " members asked whether the fishermen would be compensated for the loss of their boats,"
+        " and the mayor promised an inquiry before the end of the month."
+    )
+    misread = {
+        "4292": "42920",
+        "1901": "1961",
+        "94": "9",
+        "municipal": "mnnicipal",
+        "harbour": "harhour",
+        "labourers": "lahourers",
+        "surrounding": "surronnding",
+        "compensated": "compeusated",
+    }
+    scan = " ".join(misread.get(w, w) for w in source.split(" "))
+    copy, _ = compare(article("gazette", [source]), article("scan", [scan]))
+    assert copy.similarity["numbers_conflict"] >= 3
+    assert copy.evidence["checks"]["misread_words"] >= 3
+    assert copy.relation in ("near_duplicate", "version"), copy.evidence["why"]
+    # the same figures changed in a text whose words are intact is a template report
+    figures_only = " ".join(misread.get(w, w) if w[0].isdigit() else w for w in source.split(" "))
+    template, _ = compare(article("gazette", [source]), article("notice", [figures_only]))
+    assert template.rule == "template_numbers_differ"
+    assert template.evidence["checks"]["misread_words"] == 0

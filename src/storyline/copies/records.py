@@ -104,6 +104,9 @@ class CopySettings:
     """A passage with at least this share of anchors beyond `max_df` is boilerplate."""
     template_conflict_share: float = 0.25
     """Share of differing numbers among the aligned numbers that marks a template, not a copy."""
+    template_misread_ratio: float = 1.0
+    """...when the differing numbers are also at least this many per misread word inside the
+    passages: a template differs in its figures, an OCR'd reprint misreads words as often."""
     version_unique_words: int = 20
     """Unaligned words each side needs for an edit on both sides (a version, not a reprint)."""
     containment_additions: float = 0.1
@@ -164,6 +167,13 @@ class CopySettings:
                 raise ValueError(f"CopySettings.{name} must be a number, got {value!r}")
             if not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"CopySettings.{name} must lie in [0, 1], got {value!r}")
+        if not isinstance(self.template_misread_ratio, int | float) or not (
+            self.template_misread_ratio >= 0
+        ):
+            raise ValueError(
+                "CopySettings.template_misread_ratio must be a number >= 0,"
+                f" got {self.template_misread_ratio!r}"
+            )
         if self.num_perm % self.lsh_bands:
             raise ValueError(
                 f"CopySettings.num_perm ({self.num_perm}) must be a multiple of"

@@ -5,9 +5,11 @@ Relation rules, in order (the first that fires decides; `evidence["rule"]` names
 * `exact_text` - identical text up to Unicode form, case, quote style and whitespace: **exact**.
   (Texts with the same words but other punctuation or hyphenation fall to the copy rules.)
 * `template_numbers_differ` - the texts share wording but a large share of the aligned numbers
-  differ (`template_conflict_share`; numbers in corresponding short slots count too): recurring
-  template reports (money-market notices, dividend notices, weekly statistics) are neither
-  copies nor reuse, however long their shared wording.
+  differ (`template_conflict_share`; numbers in corresponding short slots count too), and
+  more of them than words misread inside the passages (`template_misread_ratio`; in OCR'd
+  reprints figures are misread like words): recurring template reports (money-market notices,
+  dividend notices, weekly statistics) are neither copies nor reuse, however long their
+  shared wording.
 * copy rules, on aligned word coverage (boilerplate passages left out, unless the texts are
   nothing else):
   `contained` - the shorter text is covered >= `contained_coverage` and the longer one >=
@@ -40,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.copies.align import Alignment, Text
+from storyline.copies.align import Alignment, Text, misread_words
 from storyline.copies.fingerprints import minhash, shingles_of, token_hashes
 from storyline.copies.metadata import earlier_by_time, wire_credits
 from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation
@@ -131,6 +133,10 @@ def relate(
     conflict_share = al.numbers_conflict / numbers if numbers else 0.0
     template = al.numbers_conflict > 0 and conflict_share >= settings.template_conflict_share
     checks["number_conflict_share"] = _round(conflict_share)
+    if template:  # unless words are misread as often as figures: OCR noise, not a template
+        misread = misread_words(al, settings)
+        checks["misread_words"] = misread
+        template = al.numbers_conflict >= settings.template_misread_ratio * misread
 
     copy_rule = ""
     same_words = na > 0 and al.a.tokens.words == al.b.tokens.words
@@ -184,8 +190,9 @@ def relate(
     elif template:
         relation, rule = None, "template_numbers_differ"
         why = (
-            f"{al.numbers_conflict} of {numbers} aligned numbers differ:"
-            " a recurring template report, not a copy or reuse"
+            f"{al.numbers_conflict} of {numbers} aligned numbers differ, and only"
+            f" {checks['misread_words']} words look misread: a recurring template report, not"
+            " a copy or reuse"
         )
     else:
         own = [p for p in al.passages if not p.quoted and not p.boilerplate]
