@@ -94,3 +94,27 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_articles_cross_to_workers_whole() -> None:
+    """Records go to worker processes as tuples of their fields; nothing is lost on the way."""
+    from storyline.article import Article, Origin, Paragraph, Removal
+
+    article = Article(
+        id="a~2",
+        origin=Origin("feed.jsonl", "line 3", "ab" * 16),
+        text="Headline\n\nBody “quoted”.",
+        paragraphs=(Paragraph(0, 8), Paragraph(10, 25)),
+        raw_text="By Jo\nHeadline\n\nBody “quoted”.",
+        removals=(Removal("byline", "By Jo", 0, 5, "byline"),),
+        title="Headline",
+        published="2026-11-23T08:00:00+00:00",
+        metadata={"credits": ["Jo"], "version_notes": []},
+    )
+    back = list(ordered_map(_identity, [article] * 6, workers=2, window=1))
+    assert back == [article] * 6
+    assert all(b is not article and b.paragraphs[1] == Paragraph(10, 25) for b in back)
+
+
+def _identity(x: object) -> object:
+    return x

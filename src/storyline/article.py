@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from storyline.workers import pickled_by_fields
 
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where a record came from, so nothing is ever unaccounted for.
@@ -48,6 +51,7 @@ class Rejected:
     reason: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Removal:
     """A span the cleaner took out of the raw text, and the rule that fired.
@@ -63,6 +67,7 @@ class Removal:
     lifted_to: str | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph of the clean text: `Article.text[start:end]`."""
@@ -71,6 +76,7 @@ class Paragraph:
     end: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """A clean article: the one record every stage after cleaning reads."""

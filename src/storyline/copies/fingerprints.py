@@ -22,6 +22,7 @@ from storyline.article import Article
 from storyline.copies.arrays import distinct
 from storyline.copies.records import DEFAULTS, CopySettings
 from storyline.copies.tokens import Tokens, normalise, tokenize, word_matches
+from storyline.workers import pickled_by_fields
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
@@ -149,6 +150,7 @@ def estimate_jaccard(sig_a: U32, sig_b: U32) -> float:
     return float(np.mean(sig_a == sig_b))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True, eq=False)
 class DocPrint:
     """What the candidate step keeps per document: a few counts and compact arrays, no text.

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+from storyline.workers import pickled_by_fields
+
 Relation = Literal["exact", "near_duplicate", "version", "partial_reuse"]
 RELATIONS: tuple[Relation, ...] = ("exact", "near_duplicate", "version", "partial_reuse")
 COPY_RELATIONS: frozenset[str] = frozenset({"exact", "near_duplicate", "version"})
@@ -199,6 +201,7 @@ DEFAULTS = CopySettings()
 """The default settings, built (and validated) once."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Passage:
     """One aligned passage: `a.text[a_start:a_end]` corresponds to `b.text[b_start:b_end]`.
@@ -228,6 +231,7 @@ class Passage:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Copy:
     """A related pair (`a < b` by id) with the figures, the passages and the rules that decided.
@@ -278,6 +282,7 @@ class Family:
         return asdict(self)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Span:
     """A span of one text: `text[start:end]`."""
@@ -286,6 +291,7 @@ class Span:
     end: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Edit:
     """A small edit in an aligned passage: `a.text[a_start:a_end]` became `b.text[b_start:b_end]`.
@@ -301,6 +307,7 @@ class Edit:
     b_text: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Diff:
     """What two related articles share and where they differ."""
