@@ -2,8 +2,9 @@
 
 Hashes are xxh3 (never Python's salted `hash()`), so fingerprints are identical across runs and
 machines. N-gram hashes are computed for all n-grams of a text at once with numpy (uint64
-arithmetic wraps modulo 2**64) and finished with the splitmix64 mixer, so their low bits are
-uniform: `hash % anchor_modulo == 0` then samples n-grams the same way in every document.
+arithmetic on arrays wraps modulo 2**64, silently: numpy warns only for scalars) and finished
+with the splitmix64 mixer, so their low bits are uniform: `hash % anchor_modulo == 0` then
+samples n-grams the same way in every document.
 A `DocPrint` keeps only numpy arrays and counts, never the text.
 """
 
@@ -78,12 +79,11 @@ def text_hashes(text: str) -> U64:
 
 def mix64(x: U64) -> U64:
     """splitmix64's finaliser, vectorised: spreads every input bit over the output."""
-    with np.errstate(over="ignore"):
-        x = x ^ (x >> np.uint64(30))
-        x = x * np.uint64(0xBF58476D1CE4E5B9)
-        x = x ^ (x >> np.uint64(27))
-        x = x * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
 
 
 def ngram_hashes(hashes: U64, n: int) -> U64:
@@ -92,9 +92,8 @@ def ngram_hashes(hashes: U64, n: int) -> U64:
     if count <= 0:
         return np.zeros(0, dtype=np.uint64)
     out = np.zeros(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(n):
-            out = out * _MULT + hashes[k : k + count]
+    for k in range(n):
+        out = out * _MULT + hashes[k : k + count]
     return mix64(out)
 
 
