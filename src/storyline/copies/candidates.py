@@ -188,16 +188,15 @@ def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySet
     rows = settings.lsh_rows
     out: list[I64] = []
     all_pairs, window = settings.group_all_pairs, settings.group_window
-    with np.errstate(over="ignore"):
-        for band in range(settings.lsh_bands):
-            key = np.full(len(usable), np.uint64(band), dtype=np.uint64)
-            for col in range(band * rows, (band + 1) * rows):
-                column = signatures[usable, col].astype(np.uint64)
-                key = mix64(key * np.uint64(0x100000001B3) + column)
-            order = np.argsort(key, kind="stable")
-            starts, lengths = runs(key[order])
-            codes = _pair_codes(usable[order], starts, lengths, n_docs, all_pairs, window)
-            out.append(distinct(codes))
+    for band in range(settings.lsh_bands):
+        key = np.full(len(usable), np.uint64(band), dtype=np.uint64)
+        for col in range(band * rows, (band + 1) * rows):
+            column = signatures[usable, col].astype(np.uint64)
+            key = mix64(key * np.uint64(0x100000001B3) + column)
+        order = np.argsort(key, kind="stable")
+        starts, lengths = runs(key[order])
+        codes = _pair_codes(usable[order], starts, lengths, n_docs, all_pairs, window)
+        out.append(distinct(codes))
     if not out:
         return np.zeros(0, dtype=np.int64)
     return distinct(np.concatenate(out))

@@ -118,20 +118,19 @@ def minhash_rows(shingles: U64, starts: npt.NDArray[np.int64], num_perm: int, se
     ends = np.append(starts[1:], len(shingles))
     buffer = np.empty((2 * _CHUNK, num_perm), dtype=np.uint64)
     first = 0
-    with np.errstate(over="ignore"):
-        while first < len(starts):
-            # whole sets, about _CHUNK shingles at a time (bounds the m x num_perm temporary)
-            last = max(first + 1, int(np.searchsorted(ends, starts[first] + _CHUNK, "right")))
-            lo, hi = int(starts[first]), int(ends[last - 1])
-            if hi - lo > len(buffer):
-                buffer = np.empty((hi - lo, num_perm), dtype=np.uint64)
-            values = buffer[: hi - lo]
-            np.multiply(shingles[lo:hi, None], a[None, :], out=values)
-            np.add(values, b[None, :], out=values)
-            # the shift is monotonic: the minimum's top half is the top halves' minimum
-            least = np.minimum.reduceat(values, starts[first:last] - lo, axis=0)
-            out[first:last] = least >> np.uint64(32)
-            first = last
+    while first < len(starts):
+        # whole sets, about _CHUNK shingles at a time (bounds the m x num_perm temporary)
+        last = max(first + 1, int(np.searchsorted(ends, starts[first] + _CHUNK, "right")))
+        lo, hi = int(starts[first]), int(ends[last - 1])
+        if hi - lo > len(buffer):
+            buffer = np.empty((hi - lo, num_perm), dtype=np.uint64)
+        values = buffer[: hi - lo]
+        np.multiply(shingles[lo:hi, None], a[None, :], out=values)
+        np.add(values, b[None, :], out=values)
+        # the shift is monotonic: the minimum's top half is the top halves' minimum
+        least = np.minimum.reduceat(values, starts[first:last] - lo, axis=0)
+        out[first:last] = least >> np.uint64(32)
+        first = last
     return out
 
 
