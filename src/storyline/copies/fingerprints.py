@@ -22,7 +22,7 @@ import xxhash
 from storyline.article import Article
 from storyline.copies.arrays import distinct
 from storyline.copies.records import DEFAULTS, CopySettings
-from storyline.copies.tokens import Tokens, normalise, tokenize, word_matches
+from storyline.copies.tokens import Memo, Tokens, normalise, tokenize, word_matches
 from storyline.workers import pickled_by_fields
 
 U64 = npt.NDArray[np.uint64]
@@ -33,47 +33,20 @@ _EMPTY_SIGNATURE = np.uint32(0xFFFFFFFF)
 _CHUNK = 256  # shingles per MinHash block (bounds the temporary m x num_perm matrix)
 
 
-class _HashMemo(dict[str, int]):
-    """word -> xxh3_64 of its UTF-8 bytes; looked up from C through `map`, emptied when big."""
-
-    limit = 1 << 21
-
-    def __missing__(self, word: str) -> int:
-        h = self[word] = xxhash.xxh3_64_intdigest(word.encode("utf-8"))
-        return h
+_HASHES = Memo(lambda word: xxhash.xxh3_64_intdigest(word.encode("utf-8")))
+_RAW_HASHES = Memo(lambda raw: _HASHES[normalise(raw)])  # one lookup per token, no new strings
 
 
-_HASHES = _HashMemo()
-
-
-class _RawHashMemo(dict[str, int]):
-    """word as written -> the hash of its normalised form (one lookup per token, no strings)."""
-
-    limit = 1 << 21
-
-    def __missing__(self, raw: str) -> int:
-        h = self[raw] = _HASHES[normalise(raw)]
-        return h
-
-
-_RAW_HASHES = _RawHashMemo()
-
-
-def token_hashes(words: tuple[str, ...] | list[str]) -> U64:
-    """Hashes of normalised words."""
-    out = np.fromiter(map(_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
-    if len(_HASHES) > _HashMemo.limit:
-        _HASHES.clear()
+def token_hashes(words: Sequence[str]) -> U64:
+    """xxh3 hashes of normalised words."""
+    out: U64 = _HASHES.lookup_array(words, np.uint64)
     return out
 
 
 def text_hashes(text: str) -> U64:
     """Hashes of the normalised words of `text`: `token_hashes(tokenize(text).words)`, without
     building the tokens."""
-    words = word_matches(text)
-    out = np.fromiter(map(_RAW_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
-    if len(_RAW_HASHES) > _RawHashMemo.limit:
-        _RAW_HASHES.clear()
+    out: U64 = _RAW_HASHES.lookup_array(word_matches(text), np.uint64)
     return out
 
 

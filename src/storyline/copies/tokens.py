@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,8 @@ from storyline.copies.patterns import (
     QUOTE_OPEN,
     WORD,
 )
+
+V = TypeVar("V")
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SPLIT = re.compile(f"({WORD.pattern})")  # WORD's own groups do not capture
@@ -55,22 +57,42 @@ def _normalise(raw: str) -> str:
     return word
 
 
-class _Memo(dict[str, str]):
-    """raw word -> normalised word; looked up from C through `map`, emptied when it grows big."""
+class Memo(dict[str, V]):
+    """A function of a word, remembered. Looked up from C (`map(memo.__getitem__, words)`), so
+    the per-token work stays out of the bytecode loop; a miss calls the function once. Emptied
+    when it grows past `limit` words, so memory stays bounded on an endless stream."""
 
-    limit = 1 << 21
+    def __init__(self, fn: Callable[[str], V], limit: int = 1 << 21) -> None:
+        super().__init__()
+        self.fn = fn
+        self.limit = limit
 
-    def __missing__(self, raw: str) -> str:
-        word = self[raw] = _normalise(raw)
-        return word
+    def __missing__(self, word: str) -> V:
+        value = self[word] = self.fn(word)
+        return value
+
+    def lookup(self, words: Sequence[str]) -> list[V]:
+        out = list(map(self.__getitem__, words))
+        self._bound()
+        return out
+
+    def lookup_array(self, words: Sequence[str], dtype: npt.DTypeLike) -> npt.NDArray[Any]:
+        out = np.fromiter(map(self.__getitem__, words), dtype=dtype, count=len(words))
+        self._bound()
+        return out
+
+    def _bound(self) -> None:
+        if len(self) > self.limit:
+            self.clear()
 
 
-_MEMO = _Memo()
+_NORMAL = Memo(_normalise)
+_NUMERIC = Memo(lambda word: word[:1].isdigit() or word in NUMBER_WORDS, limit=1 << 18)
 
 
 def normalise(raw: str) -> str:
     """The normalised form of one word as matched by `patterns.WORD`."""
-    return _MEMO[raw]
+    return _NORMAL[raw]
 
 
 def word_matches(text: str) -> list[str]:
@@ -86,11 +108,6 @@ def surface_key(text: str) -> str:
     """The text up to Unicode form, case, quote style and whitespace (equal keys: exact copies)."""
     folded = unicodedata.normalize("NFKC", text).casefold().translate(APOSTROPHES)
     return _SPACE.sub(" ", folded.translate(DOUBLE_QUOTES)).strip()
-
-
-@lru_cache(maxsize=1 << 18)
-def is_number(word: str) -> bool:
-    return word[:1].isdigit() or word in NUMBER_WORDS
 
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
@@ -135,10 +152,8 @@ def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> 
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
     end_arr = np.cumsum(lengths)[1::2]
     start_arr = end_arr - lengths[1::2]
-    words = list(map(_MEMO.__getitem__, parts[1::2]))
-    if len(_MEMO) > _Memo.limit:
-        _MEMO.clear()
-    numeric = np.fromiter(map(is_number, words), dtype=np.bool_, count=len(words))
+    words = _NORMAL.lookup(parts[1::2])
+    numeric = _NUMERIC.lookup_array(words, np.bool_)
     quoted = np.zeros(len(words), dtype=np.bool_)
     if words and QUOTE_CHARS.search(text):
         bounds = list(paragraphs) if paragraphs is not None else paragraph_bounds(text)
