@@ -53,21 +53,21 @@ class Storyline:
         return self.store.article(article_id)
 
     def quarantine(self) -> list[Rejected]:
-        return self.store.quarantined()
+        return list(self.store.quarantined())
 
     def copies(self, min_relation: str | None = None) -> list[Copy]:
         """Related pairs, strongest relation first in RELATIONS order; `min_relation` keeps
         that relation and the stronger ones (e.g. "version": exact, near_duplicate, version)."""
         if min_relation is None:
-            return self.store.copies()
+            return list(self.store.copies())
         if min_relation not in RELATIONS:
             raise InputError(
                 f"unknown relation {min_relation!r}; choose from {', '.join(RELATIONS)}"
             )
-        return self.store.copies(RELATIONS[: RELATIONS.index(min_relation) + 1])
+        return list(self.store.copies(RELATIONS[: RELATIONS.index(min_relation) + 1]))
 
     def families(self) -> list[Family]:
-        return self.store.families()
+        return list(self.store.families())
 
     def diff(self, a: str, b: str, settings: CopySettings | None = None) -> tuple[Copy, Diff]:
         """Align two articles and say what they share and where they differ (any two ids)."""
@@ -76,7 +76,7 @@ class Storyline:
     def stories(self) -> list[dict[str, Any]]:
         """Every story (an event), as stable JSON: id, article_ids, families, label, storyline_id,
         merged_into (set when it was merged into another story: recorded, never silent)."""
-        return self.store.story_rows("stories")
+        return list(self.store.story_rows("stories"))
 
     def story(self, story_id: str) -> dict[str, Any]:
         """One story with each member's evidence (why it belongs: shared terms, names, score)."""
@@ -86,7 +86,7 @@ class Storyline:
         raise NotFoundError(f"no story with id {story_id!r} in {self.store.path}")
 
     def storylines(self) -> list[dict[str, Any]]:
-        return self.store.story_rows("storylines")
+        return list(self.store.story_rows("storylines"))
 
     def search(self, query: str, limit: int = 20) -> list[str]:
         """Article ids matching an FTS5 query over titles and clean texts, best first."""

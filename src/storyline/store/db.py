@@ -235,14 +235,18 @@ class Store:
                 [(m, f.id) for f in found for m in f.members],
             )
 
-    def copies(self, relations: Sequence[str] | None = None) -> list[Copy]:
+    # Tables that can grow with the corpus are read as iterators (exports stream them).
+
+    def copies(self, relations: Sequence[str] | None = None) -> Iterator[Copy]:
         sql = "SELECT a, b, relation, earlier, similarity, passages, evidence FROM copies"
         args: list[str] = []
         if relations is not None:
             sql += f" WHERE relation IN ({','.join('?' * len(relations))})"
             args = list(relations)
-        return [
-            Copy(
+        for a, b, relation, earlier, similarity, passages, evidence in self.conn.execute(
+            sql + " ORDER BY a, b", args
+        ):
+            yield Copy(
                 a,
                 b,
                 relation,
@@ -251,18 +255,12 @@ class Store:
                 tuple(Passage(**p) for p in json.loads(passages)),
                 json.loads(evidence),
             )
-            for a, b, relation, earlier, similarity, passages, evidence in self.conn.execute(
-                sql + " ORDER BY a, b", args
-            )
-        ]
 
-    def families(self) -> list[Family]:
-        return [
-            Family(fid, canonical, tuple(json.loads(members)), rule)
-            for fid, canonical, rule, members in self.conn.execute(
-                "SELECT id, canonical, canonical_rule, members FROM families ORDER BY id"
-            )
-        ]
+    def families(self) -> Iterator[Family]:
+        for fid, canonical, rule, members in self.conn.execute(
+            "SELECT id, canonical, canonical_rule, members FROM families ORDER BY id"
+        ):
+            yield Family(fid, canonical, tuple(json.loads(members)), rule)
 
     # --- stories -------------------------------------------------------------------------------
 
@@ -303,12 +301,11 @@ class Store:
                     [(r["id"], json.dumps(r, ensure_ascii=False)) for r in rows],
                 )
 
-    def story_rows(self, table: str) -> list[dict[str, Any]]:
+    def story_rows(self, table: str) -> Iterator[dict[str, Any]]:
         if table not in {"stories", "storylines"}:
             raise ValueError(table)
-        return [
-            json.loads(b) for (b,) in self.conn.execute(f"SELECT body FROM {table} ORDER BY id")
-        ]
+        for (body,) in self.conn.execute(f"SELECT body FROM {table} ORDER BY id"):
+            yield json.loads(body)
 
     def story_evidence(self, article_ids: Sequence[str]) -> dict[str, Any]:
         marks = ",".join("?" * len(article_ids))
@@ -400,13 +397,11 @@ class Store:
             out.setdefault(seq, []).append(Removal(rule, text, start, end, lifted))
         return {seq: tuple(rs) for seq, rs in out.items()}
 
-    def quarantined(self) -> list[Rejected]:
-        return [
-            Rejected(Origin(path, locator, raw_hash), reason)
-            for path, locator, raw_hash, reason in self.conn.execute(
-                "SELECT path, locator, raw_hash, reason FROM quarantine ORDER BY path, id"
-            )
-        ]
+    def quarantined(self) -> Iterator[Rejected]:
+        for path, locator, raw_hash, reason in self.conn.execute(
+            "SELECT path, locator, raw_hash, reason FROM quarantine ORDER BY path, id"
+        ):
+            yield Rejected(Origin(path, locator, raw_hash), reason)
 
     def notices(self) -> list[tuple[str, str | None, str]]:
         return list(self.conn.execute("SELECT kind, article_id, message FROM notices ORDER BY id"))
