@@ -34,7 +34,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from storyline.article import Article
-from storyline.copies.arrays import I64, distinct
+from storyline.copies.arrays import I64, runs
 from storyline.copies.fingerprints import U64, article_tokens, ngram_hashes, token_hashes
 from storyline.copies.metadata import version_notes
 from storyline.copies.records import DEFAULTS, CopySettings, Passage
@@ -77,11 +77,12 @@ class Text:
         order = np.argsort(seeds, kind="stable")
         ordered = seeds[order]
         repeats = np.searchsorted(ordered, seeds, "right") - np.searchsorted(ordered, seeds)
+        sorted_grams = ordered if seeds is grams else np.sort(grams)  # seeds are grams by default
         return cls(
             article,
             tokens,
             grams,
-            distinct(grams),
+            sorted_grams[runs(sorted_grams)[0]],
             seeds,
             order,
             repeats,
