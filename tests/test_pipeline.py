@@ -102,6 +102,27 @@ def test_stories_follow_deleted_and_changed_articles(corpus: Path, tmp_path: Pat
         assert all(after[sid] >= members for sid, members in kept.items())  # ids stay stable
 
 
+def test_a_changed_last_file_is_assigned_again(tmp_path: Path) -> None:
+    """Its articles get new seqs (a deleted maximum is never handed out again), so the stories
+    stage, which resumes from a seq, sees them as new: the store matches a fresh build."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    ferry = "The ferry workers in Harbor City {} on {} over pay, the union said.\n"
+    (corpus / "a.txt").write_text("Ferry strike\n\n" + ferry.format("walked out", "Monday"))
+    (corpus / "b.txt").write_text("Council vote\n\nThe council passed the budget on Tuesday.\n")
+    with Storyline(tmp_path / "s.db") as sl:
+        sl.build([corpus])
+        assert len(_story_members(sl)) == 2
+        (corpus / "b.txt").write_text("Strike goes on\n\n" + ferry.format("stayed out", "Tuesday"))
+        sl.build([corpus])
+        assert sl.store.article_seqs() == {"a.txt": 1, "b.txt": 3}
+        incremental = sorted(map(sorted, _story_members(sl).values()))
+    with Storyline(tmp_path / "fresh.db") as sl:
+        sl.build([corpus])
+        fresh = sorted(map(sorted, _story_members(sl).values()))
+    assert fresh == incremental == [["a.txt", "b.txt"]]
+
+
 def test_duplicate_ids_are_kept_distinct_and_reported(tmp_path: Path) -> None:
     feed = tmp_path / "dup.jsonl"
     feed.write_text(

@@ -41,6 +41,29 @@ def test_store_from_newer_storyline_is_refused(tmp_path: Path) -> None:
         Store(path)
 
 
+def test_older_store_is_brought_forward_and_never_reuses_a_seq(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    conn = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:3], start=1):  # a store from before seqs counted
+        conn.executescript(f"{script}\nPRAGMA user_version={number};")
+    conn.execute("INSERT INTO sources(id, path, name, size, mtime_ns) VALUES (1, 'f', 'f', 1, 1)")
+    conn.execute(
+        "INSERT INTO articles(seq, id, given_id, source_id, locator, raw_hash, text, raw_text,"
+        " paragraphs, metadata) VALUES (7, 'old', 'old', 1, 'l', 'h', 't', 't', '[]', '{}')"
+    )
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        sid = store.reset_source("/in/feed.jsonl", "feed.jsonl", 10, 1)
+        store.store_batch(sid, [_article("a1")])
+        assert store.article_seqs() == {"old": 7, "a1": 8}
+        store.reset_source("/in/feed.jsonl", "feed.jsonl", 11, 2)  # changed: a1 is forgotten
+        store.store_batch(sid, [_article("a1")])
+        assert store.article_seqs() == {"old": 7, "a1": 9}
+        assert [a.id for a in store.iter_articles(after_seq=8)] == ["a1"]
+
+
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     path.write_bytes(b"this is not sqlite" * 100)

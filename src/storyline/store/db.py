@@ -148,11 +148,14 @@ class Store:
                     f"stored as {article_id!r}",
                 ),
             )
-        cur = conn.execute(
-            "INSERT INTO articles(id, given_id, source_id, locator, raw_hash, title, url, outlet,"
-            " byline, published, text, raw_text, paragraphs, metadata)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        conn.execute("UPDATE counters SET last = last + 1 WHERE name = 'article_seq'")
+        (seq,) = conn.execute("SELECT last FROM counters WHERE name = 'article_seq'").fetchone()
+        conn.execute(
+            "INSERT INTO articles(seq, id, given_id, source_id, locator, raw_hash, title, url,"
+            " outlet, byline, published, text, raw_text, paragraphs, metadata)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                seq,
                 article_id,
                 a.id,
                 source_id,
@@ -173,7 +176,7 @@ class Store:
             'INSERT INTO removals(article_seq, idx, rule, text, start, "end", lifted_to)'
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (cur.lastrowid, i, r.rule, r.text, r.start, r.end, r.lifted_to)
+                (seq, i, r.rule, r.text, r.start, r.end, r.lifted_to)
                 for i, r in enumerate(a.removals)
             ],
         )

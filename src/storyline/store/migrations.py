@@ -127,4 +127,14 @@ MIGRATIONS: tuple[str, ...] = (
         body TEXT NOT NULL                   -- JSON Storyline
     );
     """,
+    # 4: article seqs are never reused. A plain INTEGER PRIMARY KEY hands a deleted maximum out
+    # again, so a re-read file's articles would look as old as the ones they replace to the
+    # stages that resume from a seq.
+    """
+    CREATE TABLE counters (
+        name TEXT PRIMARY KEY,
+        last INTEGER NOT NULL                -- the last value handed out
+    );
+    INSERT INTO counters VALUES ('article_seq', (SELECT COALESCE(MAX(seq), 0) FROM articles));
+    """,
 )
