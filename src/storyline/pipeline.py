@@ -8,6 +8,7 @@ An unchanged source (same size and mtime) that was read completely is not read a
 
 from __future__ import annotations
 
+import json
 import platform
 import sqlite3
 import time
@@ -18,12 +19,16 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 from storyline import __version__
 from storyline.article import Article, Origin, RawArticle, Rejected
 from storyline.clean import clean
 from storyline.copies import (
     Copy,
     CopySettings,
+    DocPrint,
     Edge,
     build_families,
     find_candidates,
@@ -67,6 +72,8 @@ class BuildSummary:
     duplicate_ids: int = 0
     copies: int = 0
     families: int = 0
+    pairs_checked: int = 0  # candidate pairs the copies stage decided ...
+    pairs_recalled: int = 0  # ... of which the last run had checked the same texts
     stories: int = 0
     storylines: int = 0
     seconds: float = 0.0
@@ -202,25 +209,64 @@ def _ingest_source(
 
 
 def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSummary) -> None:
-    """Fingerprint every article (compact arrays only), then align the candidate pairs,
-    fetching their texts from the store in batches; related pairs stream into the store, and
-    the result replaces the last one whole."""
-    prints = sorted(
-        fingerprint_all(store.iter_articles(), settings, workers=workers), key=lambda p: p.id
+    """Fingerprint the articles that have no stored fingerprint, find candidates among all of
+    them, and align the pairs, fetching their texts from the store in batches; related pairs
+    stream into the store, and the result replaces the last one whole.
+
+    A pair the last run checked keeps its verdict, unaligned, while both articles are the
+    versions it checked and no anchor of theirs changed between rare and boilerplate
+    (alignment flags boilerplate by those), so the result is the one a run from scratch gives.
+    """
+    record = json.loads(json.dumps(asdict(settings)))
+    state = store.stage_state("copies")
+    if state is not None and state["settings"] != record:
+        store.forget_copy_work()
+        state = None
+    store.add_copy_prints(
+        fingerprint_all(store.iter_articles(unprinted=True), settings, workers=workers)
     )
+    prints = sorted(store.copy_prints(), key=lambda p: p.id)
     candidates = find_candidates(prints, settings)
+    recall = None
+    if state is not None:
+        changed = np.setxor1d(np.array(state["common"], dtype=np.uint64), candidates.common)
+        touched = _holding(prints, changed)
+
+        def recall(pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Copy | None]:
+            kept = [(a, b) for a, b in pairs if a not in touched and b not in touched]
+            known = store.recall_copies(kept)
+            summary.pairs_recalled += len(known)
+            return known
+
     members = members_from_prints(prints)
     del prints
     edges: list[Edge] = []
 
-    def related() -> Iterator[Copy]:
-        for copy, _ in relate_candidates(candidates, store.articles, settings, workers=workers):
+    def checked() -> Iterator[Copy]:
+        for copy, _ in relate_candidates(
+            candidates, store.articles, settings, recall=recall, workers=workers
+        ):
+            summary.pairs_checked += 1
             if copy.relation:
                 edges.append(Edge(copy.a, copy.b, copy.relation))
-                yield copy
+            yield copy
 
-    store.replace_copies(related(), lambda: build_families(edges, members))
+    store.replace_copies(
+        checked(),
+        lambda: build_families(edges, members),
+        {"settings": record, "common": candidates.common.tolist()},
+    )
     summary.copies, summary.families = len(edges), store.count("families")
+
+
+def _holding(prints: Sequence[DocPrint], anchors: npt.NDArray[np.uint64]) -> set[str]:
+    """Ids of the documents that hold any of `anchors`."""
+    if not len(anchors) or not prints:
+        return set()
+    sizes = [len(p.anchors) for p in prints]
+    held = np.isin(np.concatenate([p.anchors for p in prints]), anchors)
+    doc = np.repeat(np.arange(len(prints)), sizes)
+    return {prints[k].id for k in np.unique(doc[held]).tolist()}
 
 
 def _stories(store: Store, settings: StorySettings, summary: BuildSummary) -> None:

@@ -9,11 +9,13 @@
   so a group of n reprints costs about n alignments, not n²/2. What is skipped depends only on
   the batch and the results consumed before it was made, in order (`workers.ordered_map`), so
   the output is the same for any number of workers.
+  A pair that `recall` knows (the caller checked the same texts before) is not fetched or
+  aligned; its remembered verdict takes its place, in order, so the skips stay the same too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -23,7 +25,7 @@ from storyline.copies.candidates import BY_EXACT, Candidates, by_names
 from storyline.copies.diff import diff
 from storyline.copies.fingerprints import U64, DocPrint, fingerprint_batch
 from storyline.copies.records import COPY_RELATIONS, DEFAULTS, Copy, CopySettings, Diff
-from storyline.copies.relate import relate
+from storyline.copies.relate import relate, with_candidate
 from storyline.workers import batched, ordered_map
 
 
@@ -40,14 +42,20 @@ def fingerprint_all(
         yield from prints
 
 
+Recall = Callable[[Sequence[tuple[str, str]]], Mapping[tuple[str, str], Copy | None]]
+"""(a, b) pairs -> the verdicts known for some of them: the related copy, or None (unrelated)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _PairJob:
-    """One batch of candidate pairs (a < b by id), the articles they name, and the family
-    roots of both sides when the batch was made (-1: never skipped, identical texts)."""
+    """One batch of candidate pairs (a < b by id), the articles they name (those not known),
+    the family roots of both sides when the batch was made (-1: never skipped, identical
+    texts), and the verdicts recalled."""
 
     pairs: list[tuple[int, int, str, str, int, int, float]]  # i, j, a, b, by, hits, estimate
     roots: list[tuple[int, int]]
     articles: dict[str, Article]
+    known: Mapping[tuple[str, str], Copy | None]
 
 
 _Related = tuple[int, int, Copy, Diff | None]
@@ -60,14 +68,24 @@ def _relate_job(job: _PairJob, settings: CopySettings, common: U64, diffs: bool)
     for (i, j, a, b, by, hits, estimate), (ri, rj) in zip(job.pairs, job.roots, strict=True):
         if ri >= 0 and joined.root(ri) == joined.root(rj):
             continue
-        al = align_texts(texts[a], texts[b], settings, common)
         info = {"by": by_names(by), "anchor_hits": hits}
-        copy = relate(al, settings, jaccard_est=estimate, candidate=info)
-        d = diff(al, settings.max_gap_words) if diffs and copy.relation else None
+        d = None
+        if (a, b) in job.known:
+            copy = with_candidate(job.known[(a, b)] or _unrelated(a, b), estimate, info)
+        else:
+            al = align_texts(texts[a], texts[b], settings, common)
+            copy = relate(al, settings, jaccard_est=estimate, candidate=info)
+            d = diff(al, settings.max_gap_words) if diffs and copy.relation else None
         out.append((i, j, copy, d))
         if ri >= 0 and copy.relation in COPY_RELATIONS:
             joined.join(ri, rj)
     return out
+
+
+def _unrelated(a: str, b: str) -> Copy:
+    """A remembered rejection: the verdict only (the figures were not kept)."""
+    why = "an earlier run aligned these same texts and found them unrelated"
+    return Copy(a, b, None, None, {}, (), {"rule": "checked_before", "why": why, "figures": {}})
 
 
 class _Families:
@@ -95,13 +113,17 @@ def relate_candidates(
     settings: CopySettings | None = None,
     *,
     diffs: bool = False,
+    recall: Recall | None = None,
     workers: int = 1,
     batch_pairs: int = 2000,
 ) -> Iterator[tuple[Copy, Diff | None]]:
     """Align and relate the candidate pairs, in candidate order; yields (copy, diff), rejected
     pairs included (`relation` None, diff None). Diffs are computed for related pairs only when
-    `diffs` is set. Texts are fetched `batch_pairs` pairs at a time."""
+    `diffs` is set (then nothing is recalled). Texts are fetched `batch_pairs` pairs at a time.
+    Verdicts `recall` knows are used as they are, with this run's candidate figures."""
     settings = settings or DEFAULTS
+    if diffs:
+        recall = None
     families = _Families()
 
     def jobs() -> Iterator[_PairJob]:
@@ -127,12 +149,13 @@ def relate_candidates(
                 roots.append((ri, rj))
             if not pairs:
                 continue
-            wanted = sorted({x for p in pairs for x in p[2:4]})
-            articles = fetch(wanted)
+            known = recall([(p[2], p[3]) for p in pairs]) if recall else {}
+            wanted = sorted({x for p in pairs if (p[2], p[3]) not in known for x in p[2:4]})
+            articles = fetch(wanted) if wanted else {}
             missing = [w for w in wanted if w not in articles]
             if missing:
                 raise KeyError(f"fetch did not return articles {missing[:5]}")
-            yield _PairJob(pairs, roots, {w: articles[w] for w in wanted})
+            yield _PairJob(pairs, roots, {w: articles[w] for w in wanted}, known)
 
     job = partial(_relate_job, settings=settings, common=candidates.common, diffs=diffs)
     for results in ordered_map(job, jobs(), workers):

@@ -14,10 +14,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from storyline.article import Article, Origin, Paragraph, Rejected, Removal
-from storyline.copies import Copy, Family, Passage
+from storyline.copies import Copy, DocPrint, Family, Passage
 from storyline.errors import NotFoundError, StoreError
 from storyline.store.migrations import MIGRATIONS
+from storyline.workers import batched
 
 DUPLICATE_SUFFIX = "~"  # a repeated id "x" is stored as "x~2", "x~3", ... and reported
 
@@ -205,29 +208,36 @@ class Store:
     # --- copies --------------------------------------------------------------------------------
 
     def replace_copies(
-        self, copies: Iterable[Copy], families: Callable[[], Sequence[Family]]
+        self,
+        checked: Iterable[Copy],
+        families: Callable[[], Sequence[Family]],
+        state: Any,
     ) -> None:
-        """Swap in the copies stage's whole result in one transaction: never half of two runs.
-        `copies` is streamed in; `families` is called once they are all in."""
+        """Swap in the copies stage's whole result, and its `state`, in one transaction: never
+        half of two runs. `checked` streams every pair the run checked, rejected ones included
+        (`relation` None); `families` is called once they are all in. Rows are overwritten in
+        place, because the run recalls earlier verdicts from them as it goes; what it did not
+        check is deleted at the end."""
         with self.transaction() as conn:
-            for table in ("family_members", "families", "copies"):
-                conn.execute(f"DELETE FROM {table}")
-            conn.executemany(
-                "INSERT INTO copies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (
-                        c.a,
-                        c.b,
-                        c.relation,
-                        c.earlier,
-                        c.rule,
-                        json.dumps(c.similarity, sort_keys=True),
-                        json.dumps([asdict(p) for p in c.passages]),
-                        json.dumps(c.evidence, ensure_ascii=False, sort_keys=True, default=str),
-                    )
-                    for c in copies
-                ),
+            (run,) = conn.execute("SELECT COALESCE(MAX(run), 0) + 1 FROM copy_checks").fetchone()
+            for chunk in batched(checked, 1000):
+                conn.executemany(
+                    "INSERT OR REPLACE INTO copy_checks"
+                    " SELECT ?1, ?2, x.seq, y.seq, ?3, ?4 FROM articles x, articles y"
+                    " WHERE x.id = ?1 AND y.id = ?2",
+                    [(c.a, c.b, int(c.relation is not None), run) for c in chunk],
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO copies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_copy_row(c) for c in chunk if c.relation],
+                )
+            conn.execute("DELETE FROM copy_checks WHERE run < ?", (run,))
+            conn.execute(
+                "DELETE FROM copies WHERE NOT EXISTS (SELECT 1 FROM copy_checks k"
+                " WHERE k.a = copies.a AND k.b = copies.b AND k.related)"
             )
+            for table in ("family_members", "families"):
+                conn.execute(f"DELETE FROM {table}")
             found = families()
             conn.executemany(
                 "INSERT INTO families VALUES (?, ?, ?, ?)",
@@ -237,17 +247,77 @@ class Store:
                 "INSERT INTO family_members VALUES (?, ?)",
                 [(m, f.id) for f in found for m in f.members],
             )
+            conn.execute(
+                "INSERT OR REPLACE INTO stage_state VALUES ('copies', ?)", (json.dumps(state),)
+            )
+
+    def recall_copies(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Copy | None]:
+        """The verdicts the last copies run gave these pairs, where both articles are still the
+        versions it checked: the related copy, or None for a rejected pair."""
+        known: dict[tuple[str, str], Copy | None] = {}
+        for a, b in pairs:
+            row = self.conn.execute(
+                "SELECT k.related FROM copy_checks k JOIN articles x ON x.seq = k.a_seq"
+                " JOIN articles y ON y.seq = k.b_seq WHERE k.a = ? AND k.b = ?"
+                " AND x.id = k.a AND y.id = k.b",
+                (a, b),
+            ).fetchone()
+            if row is not None:
+                known[(a, b)] = (
+                    next(self._copies(" WHERE a = ? AND b = ?", [a, b])) if row[0] else None
+                )
+        return known
+
+    def add_copy_prints(self, prints: Iterable[DocPrint]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO copy_prints"
+                " SELECT seq, ?, ?, ?, ? FROM articles WHERE id = ?",
+                (
+                    (
+                        p.words,
+                        _signed(p.text_hash),
+                        p.signature.tobytes(),
+                        p.anchors.tobytes(),
+                        p.id,
+                    )
+                    for p in prints
+                ),
+            )
+
+    def copy_prints(self) -> Iterator[DocPrint]:
+        """The stored fingerprints of every article that has one."""
+        for aid, published, words, text_hash, signature, anchors in self.conn.execute(
+            "SELECT a.id, a.published, p.words, p.text_hash, p.signature, p.anchors"
+            " FROM copy_prints p JOIN articles a ON a.seq = p.article_seq"
+        ):
+            yield DocPrint(
+                aid,
+                words,
+                text_hash & _U64,
+                np.frombuffer(signature, dtype=np.uint32),
+                np.frombuffer(anchors, dtype=np.uint64),
+                published,
+            )
+
+    def forget_copy_work(self) -> None:
+        """Drop the stored fingerprints and checks (they were made with other settings)."""
+        with self.transaction() as conn:
+            for table in ("copy_prints", "copy_checks"):
+                conn.execute(f"DELETE FROM {table}")
 
     # Tables that can grow with the corpus are read as iterators (exports stream them).
 
     def copies(self, relations: Sequence[str] | None = None) -> Iterator[Copy]:
+        if relations is None:
+            return self._copies(" ORDER BY a, b", [])
+        marks = ",".join("?" * len(relations))
+        return self._copies(f" WHERE relation IN ({marks}) ORDER BY a, b", list(relations))
+
+    def _copies(self, where: str, args: list[str]) -> Iterator[Copy]:
         sql = "SELECT a, b, relation, earlier, similarity, passages, evidence FROM copies"
-        args: list[str] = []
-        if relations is not None:
-            sql += f" WHERE relation IN ({','.join('?' * len(relations))})"
-            args = list(relations)
         for a, b, relation, earlier, similarity, passages, evidence in self.conn.execute(
-            sql + " ORDER BY a, b", args
+            sql + where, args
         ):
             yield Copy(
                 a,
@@ -358,9 +428,15 @@ class Store:
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
-    def iter_articles(self, batch: int = 1000, after_seq: int = 0) -> Iterator[Article]:
-        """Every article (stored after `after_seq`), in insertion order, streamed."""
-        cur = self.conn.execute(_ARTICLE_SELECT + " WHERE a.seq > ? ORDER BY a.seq", (after_seq,))
+    def iter_articles(
+        self, batch: int = 1000, after_seq: int = 0, *, unprinted: bool = False
+    ) -> Iterator[Article]:
+        """Every article (stored after `after_seq`; without a copies fingerprint when
+        `unprinted`), in insertion order, streamed."""
+        where = " WHERE a.seq > ?"
+        if unprinted:
+            where += " AND NOT EXISTS (SELECT 1 FROM copy_prints p WHERE p.article_seq = a.seq)"
+        cur = self.conn.execute(_ARTICLE_SELECT + where + " ORDER BY a.seq", (after_seq,))
         while rows := cur.fetchmany(batch):
             removals = self._removals([row[0] for row in rows])
             for row in rows:
@@ -419,6 +495,27 @@ class Store:
             return [row[0] for row in rows]
         except sqlite3.OperationalError as exc:
             raise StoreError(f"bad search query {query!r}: {exc}") from exc
+
+
+_U64 = (1 << 64) - 1
+
+
+def _signed(value: int) -> int:
+    """A uint64 as SQLite's signed 64-bit integer (`& _U64` reads it back)."""
+    return value - (1 << 64) if value >> 63 else value
+
+
+def _copy_row(c: Copy) -> tuple[Any, ...]:
+    return (
+        c.a,
+        c.b,
+        c.relation,
+        c.earlier,
+        c.rule,
+        json.dumps(c.similarity, sort_keys=True),
+        json.dumps([asdict(p) for p in c.passages]),
+        json.dumps(c.evidence, ensure_ascii=False, sort_keys=True, default=str),
+    )
 
 
 _ARTICLE_SELECT = (

@@ -137,4 +137,24 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO counters VALUES ('article_seq', (SELECT COALESCE(MAX(seq), 0) FROM articles));
     """,
+    # 5: what the copies stage keeps so that a build redoes only what new or changed articles
+    # touch: each article's fingerprint, and every pair it checked with the verdict.
+    """
+    CREATE TABLE copy_prints (
+        article_seq INTEGER PRIMARY KEY REFERENCES articles(seq) ON DELETE CASCADE,
+        words       INTEGER NOT NULL,
+        text_hash   INTEGER NOT NULL,        -- the uint64 read as a signed integer
+        signature   BLOB NOT NULL,           -- uint32 MinHash values
+        anchors     BLOB NOT NULL            -- sorted uint64 anchor hashes
+    );
+    CREATE TABLE copy_checks (
+        a       TEXT NOT NULL,               -- article ids, a < b
+        b       TEXT NOT NULL,
+        a_seq   INTEGER NOT NULL,            -- the versions checked (re-read: new seq)
+        b_seq   INTEGER NOT NULL,
+        related INTEGER NOT NULL,            -- 1: the pair's copy is in `copies`
+        run     INTEGER NOT NULL,            -- the copies run that last checked it
+        PRIMARY KEY (a, b)
+    );
+    """,
 )
