@@ -121,6 +121,10 @@ def _print_summary(s: BuildSummary, db: Path) -> None:
         ("boilerplate spans removed", f"{s.removals:,}"),
         ("duplicate ids renamed", f"{s.duplicate_ids:,}"),
         ("copies (related pairs)", f"{s.copies:,} in {s.families:,} families"),
+        (
+            "pairs checked",
+            f"{s.pairs_checked:,} ({s.pairs_recalled:,} recalled, not aligned again)",
+        ),
         ("stories", f"{s.stories:,} in {s.storylines:,} storylines"),
         ("time", f"{s.seconds:.2f} s"),
     ]

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -255,17 +255,16 @@ class Store:
         """The verdicts the last copies run gave these pairs, where both articles are still the
         versions it checked: the related copy, or None for a rejected pair."""
         known: dict[tuple[str, str], Copy | None] = {}
-        for a, b in pairs:
+        for pair in pairs:
             row = self.conn.execute(
-                "SELECT k.related FROM copy_checks k JOIN articles x ON x.seq = k.a_seq"
-                " JOIN articles y ON y.seq = k.b_seq WHERE k.a = ? AND k.b = ?"
-                " AND x.id = k.a AND y.id = k.b",
-                (a, b),
+                f"SELECT {_COPY_COLUMNS} FROM copy_checks k"
+                " JOIN articles x ON x.seq = k.a_seq JOIN articles y ON y.seq = k.b_seq"
+                " LEFT JOIN copies c ON c.a = k.a AND c.b = k.b AND k.related"
+                " WHERE k.a = ? AND k.b = ? AND x.id = k.a AND y.id = k.b",
+                pair,
             ).fetchone()
             if row is not None:
-                known[(a, b)] = (
-                    next(self._copies(" WHERE a = ? AND b = ?", [a, b])) if row[0] else None
-                )
+                known[pair] = None if row[0] is None else _copy(row)
         return known
 
     def add_copy_prints(self, prints: Iterable[DocPrint]) -> None:
@@ -309,25 +308,12 @@ class Store:
     # Tables that can grow with the corpus are read as iterators (exports stream them).
 
     def copies(self, relations: Sequence[str] | None = None) -> Iterator[Copy]:
-        if relations is None:
-            return self._copies(" ORDER BY a, b", [])
-        marks = ",".join("?" * len(relations))
-        return self._copies(f" WHERE relation IN ({marks}) ORDER BY a, b", list(relations))
-
-    def _copies(self, where: str, args: list[str]) -> Iterator[Copy]:
-        sql = "SELECT a, b, relation, earlier, similarity, passages, evidence FROM copies"
-        for a, b, relation, earlier, similarity, passages, evidence in self.conn.execute(
-            sql + where, args
-        ):
-            yield Copy(
-                a,
-                b,
-                relation,
-                earlier,
-                json.loads(similarity),
-                tuple(Passage(**p) for p in json.loads(passages)),
-                json.loads(evidence),
-            )
+        sql = f"SELECT {_COPY_COLUMNS} FROM copies c"
+        args: list[str] = []
+        if relations is not None:
+            sql += f" WHERE relation IN ({','.join('?' * len(relations))})"
+            args = list(relations)
+        return map(_copy, self.conn.execute(sql + " ORDER BY a, b", args))
 
     def families(self) -> Iterator[Family]:
         for fid, canonical, rule, members in self.conn.execute(
@@ -498,11 +484,28 @@ class Store:
 
 
 _U64 = (1 << 64) - 1
+_PASSAGE_FIELDS = tuple(f.name for f in fields(Passage))
 
 
 def _signed(value: int) -> int:
     """A uint64 as SQLite's signed 64-bit integer (`& _U64` reads it back)."""
     return value - (1 << 64) if value >> 63 else value
+
+
+_COPY_COLUMNS = "c.a, c.b, c.relation, c.earlier, c.similarity, c.passages, c.evidence"
+
+
+def _copy(row: tuple[Any, ...]) -> Copy:
+    a, b, relation, earlier, similarity, passages, evidence = row
+    return Copy(
+        a,
+        b,
+        relation,
+        earlier,
+        json.loads(similarity),
+        tuple(Passage(**p) for p in json.loads(passages)),
+        json.loads(evidence),
+    )
 
 
 def _copy_row(c: Copy) -> tuple[Any, ...]:
@@ -513,7 +516,7 @@ def _copy_row(c: Copy) -> tuple[Any, ...]:
         c.earlier,
         c.rule,
         json.dumps(c.similarity, sort_keys=True),
-        json.dumps([asdict(p) for p in c.passages]),
+        json.dumps([{k: getattr(p, k) for k in _PASSAGE_FIELDS} for p in c.passages]),
         json.dumps(c.evidence, ensure_ascii=False, sort_keys=True, default=str),
     )
 
