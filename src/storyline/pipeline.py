@@ -30,6 +30,8 @@ from storyline.copies import (
     CopySettings,
     DocPrint,
     Edge,
+    Recalled,
+    Relation,
     build_families,
     find_candidates,
     fingerprint_all,
@@ -232,9 +234,10 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
         changed = np.setxor1d(np.array(state["common"], dtype=np.uint64), candidates.common)
         touched = _holding(prints, changed)
 
-        def recall(pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Copy | None]:
-            kept = [(a, b) for a, b in pairs if a not in touched and b not in touched]
-            known = store.recall_copies(kept)
+        def recall(pairs: Sequence[Recalled]) -> dict[tuple[str, str], Relation | None]:
+            known = store.recall_copies(
+                [p for p in pairs if p.a not in touched and p.b not in touched]
+            )
             summary.pairs_recalled += len(known)
             return known
 
@@ -242,14 +245,14 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
     del prints
     edges: list[Edge] = []
 
-    def checked() -> Iterator[Copy]:
-        for copy, _ in relate_candidates(
+    def checked() -> Iterator[Copy | Recalled]:
+        for pair, _ in relate_candidates(
             candidates, store.articles, settings, recall=recall, workers=workers
         ):
             summary.pairs_checked += 1
-            if copy.relation:
-                edges.append(Edge(copy.a, copy.b, copy.relation))
-            yield copy
+            if pair.relation:
+                edges.append(Edge(pair.a, pair.b, pair.relation))
+            yield pair
 
     store.replace_copies(
         checked(),

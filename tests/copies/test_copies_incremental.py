@@ -56,7 +56,7 @@ def _result(db: Path) -> dict[str, list[Any]]:
     out = {
         "copies": conn.execute("SELECT * FROM copies ORDER BY a, b").fetchall(),
         "families": conn.execute("SELECT * FROM families ORDER BY id").fetchall(),
-        "checks": conn.execute("SELECT a, b, related FROM copy_checks ORDER BY a, b").fetchall(),
+        "checks": conn.execute("SELECT a, b, relation FROM copy_checks ORDER BY a, b").fetchall(),
     }
     conn.close()
     return out

@@ -46,6 +46,7 @@ from storyline.copies.records import (
     Edit,
     Family,
     Passage,
+    Recalled,
     Relation,
     Span,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "Fetch",
     "Member",
     "Passage",
+    "Recalled",
     "Relation",
     "Span",
     "Text",

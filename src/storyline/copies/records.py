@@ -265,6 +265,18 @@ class Copy:
         }
 
 
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class Recalled:
+    """A candidate pair whose verdict an earlier run gave for the same texts and the same
+    `candidate` record (how the candidate step paired them): its stored copy stands."""
+
+    a: str
+    b: str
+    candidate: dict[str, Any]
+    relation: Relation | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Family:
     """Articles connected by exact / near-duplicate / version relations, counted once downstream.

@@ -38,7 +38,6 @@ note: an update that added and a refile that cut look the same.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -107,7 +106,7 @@ def relate(
     if jaccard_est is None:
         jaccard_est = jaccard_estimate(al.a, al.b, settings)
     similarity: dict[str, float | int] = {
-        "jaccard_estimate": 0.0,  # recorded by `with_candidate`
+        "jaccard_estimate": _round(jaccard_est),
         "jaccard": _round(al.jaccard),
         "containment_a": _round(al.containment_a),
         "containment_b": _round(al.containment_b),
@@ -244,24 +243,10 @@ def relate(
             for p in al.passages
         ],
     }
-    earlier_id = {"a": art_a.id, "b": art_b.id}.get(earlier or "")
-    copy = Copy(art_a.id, art_b.id, relation, earlier_id, similarity, al.passages, evidence)
-    return with_candidate(copy, jaccard_est, candidate)
-
-
-def with_candidate(copy: Copy, jaccard_est: float, candidate: dict[str, Any] | None) -> Copy:
-    """`copy` with what the candidate step found recorded: its Jaccard estimate and, when given,
-    how it paired the texts. Neither decides anything, so a copy recalled from an earlier run
-    for the same texts becomes the one `relate` would give for this run's candidate."""
-    estimate = _round(jaccard_est)
-    evidence = {
-        **copy.evidence,
-        "figures": {**copy.evidence["figures"], "jaccard_estimate": estimate},
-    }
     if candidate:
         evidence["candidate"] = candidate
-    similarity = {**copy.similarity, "jaccard_estimate": estimate}
-    return replace(copy, similarity=similarity, evidence=evidence)
+    earlier_id = {"a": art_a.id, "b": art_b.id}.get(earlier or "")
+    return Copy(art_a.id, art_b.id, relation, earlier_id, similarity, al.passages, evidence)
 
 
 def _direction(

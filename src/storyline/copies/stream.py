@@ -9,8 +9,9 @@
   so a group of n reprints costs about n alignments, not n²/2. What is skipped depends only on
   the batch and the results consumed before it was made, in order (`workers.ordered_map`), so
   the output is the same for any number of workers.
-  A pair that `recall` knows (the caller checked the same texts before) is not fetched or
-  aligned; its remembered verdict takes its place, in order, so the skips stay the same too.
+  A pair that `recall` knows (the caller checked the same texts, found as the same kind of
+  candidate, before) is not fetched or aligned; its verdict takes its place, in order, so the
+  skips stay the same too.
 """
 
 from __future__ import annotations
@@ -18,14 +19,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, overload
 
 from storyline.article import Article
 from storyline.copies.align import Fetch, Text, align_texts
 from storyline.copies.candidates import BY_EXACT, Candidates, by_names
 from storyline.copies.diff import diff
 from storyline.copies.fingerprints import U64, DocPrint, fingerprint_batch
-from storyline.copies.records import COPY_RELATIONS, DEFAULTS, Copy, CopySettings, Diff
-from storyline.copies.relate import relate, with_candidate
+from storyline.copies.records import (
+    COPY_RELATIONS,
+    DEFAULTS,
+    Copy,
+    CopySettings,
+    Diff,
+    Recalled,
+    Relation,
+)
+from storyline.copies.relate import relate
 from storyline.workers import batched, ordered_map
 
 
@@ -42,50 +52,45 @@ def fingerprint_all(
         yield from prints
 
 
-Recall = Callable[[Sequence[tuple[str, str]]], Mapping[tuple[str, str], Copy | None]]
-"""(a, b) pairs -> the verdicts known for some of them: the related copy, or None (unrelated)."""
+Recall = Callable[[Sequence[Recalled]], Mapping[tuple[str, str], Relation | None]]
+"""Candidate pairs (`relation` None) -> the verdicts known for some of them, by (a, b): a
+relation, or None for a pair found unrelated, given for the same texts and candidate record."""
 
 
 @dataclass(frozen=True, slots=True)
 class _PairJob:
-    """One batch of candidate pairs (a < b by id), the articles they name (those not known),
+    """One batch of candidate pairs (a < b by id), the articles they name (those not recalled),
     the family roots of both sides when the batch was made (-1: never skipped, identical
     texts), and the verdicts recalled."""
 
-    pairs: list[tuple[int, int, str, str, int, int, float]]  # i, j, a, b, by, hits, estimate
+    pairs: list[tuple[int, int, str, str, dict[str, Any], float]]  # i, j, a, b, candidate, est.
     roots: list[tuple[int, int]]
     articles: dict[str, Article]
-    known: Mapping[tuple[str, str], Copy | None]
+    known: Mapping[tuple[str, str], Relation | None]
 
 
-_Related = tuple[int, int, Copy, Diff | None]
+_Related = tuple[int, int, Copy | Recalled, Diff | None]
 
 
 def _relate_job(job: _PairJob, settings: CopySettings, common: U64, diffs: bool) -> list[_Related]:
     texts = {i: Text.of(a, settings) for i, a in job.articles.items()}
     joined = _Families()  # joins made inside this batch (a reprint group often fills one)
     out: list[_Related] = []
-    for (i, j, a, b, by, hits, estimate), (ri, rj) in zip(job.pairs, job.roots, strict=True):
+    for (i, j, a, b, info, estimate), (ri, rj) in zip(job.pairs, job.roots, strict=True):
         if ri >= 0 and joined.root(ri) == joined.root(rj):
             continue
-        info = {"by": by_names(by), "anchor_hits": hits}
+        result: Copy | Recalled
         d = None
         if (a, b) in job.known:
-            copy = with_candidate(job.known[(a, b)] or _unrelated(a, b), estimate, info)
+            result = Recalled(a, b, info, job.known[(a, b)])
         else:
             al = align_texts(texts[a], texts[b], settings, common)
-            copy = relate(al, settings, jaccard_est=estimate, candidate=info)
-            d = diff(al, settings.max_gap_words) if diffs and copy.relation else None
-        out.append((i, j, copy, d))
-        if ri >= 0 and copy.relation in COPY_RELATIONS:
+            result = relate(al, settings, jaccard_est=estimate, candidate=info)
+            d = diff(al, settings.max_gap_words) if diffs and result.relation else None
+        out.append((i, j, result, d))
+        if ri >= 0 and result.relation in COPY_RELATIONS:
             joined.join(ri, rj)
     return out
-
-
-def _unrelated(a: str, b: str) -> Copy:
-    """A remembered rejection: the verdict only (the figures were not kept)."""
-    why = "an earlier run aligned these same texts and found them unrelated"
-    return Copy(a, b, None, None, {}, (), {"rule": "checked_before", "why": why, "figures": {}})
 
 
 class _Families:
@@ -107,6 +112,32 @@ class _Families:
             self.parent[max(rx, ry)] = min(rx, ry)
 
 
+@overload
+def relate_candidates(
+    candidates: Candidates,
+    fetch: Fetch,
+    settings: CopySettings | None = None,
+    *,
+    diffs: bool = False,
+    recall: None = None,
+    workers: int = 1,
+    batch_pairs: int = 2000,
+) -> Iterator[tuple[Copy, Diff | None]]: ...
+
+
+@overload
+def relate_candidates(
+    candidates: Candidates,
+    fetch: Fetch,
+    settings: CopySettings | None = None,
+    *,
+    diffs: bool = False,
+    recall: Recall,
+    workers: int = 1,
+    batch_pairs: int = 2000,
+) -> Iterator[tuple[Copy | Recalled, Diff | None]]: ...
+
+
 def relate_candidates(
     candidates: Candidates,
     fetch: Fetch,
@@ -116,11 +147,11 @@ def relate_candidates(
     recall: Recall | None = None,
     workers: int = 1,
     batch_pairs: int = 2000,
-) -> Iterator[tuple[Copy, Diff | None]]:
+) -> Iterator[tuple[Copy | Recalled, Diff | None]]:
     """Align and relate the candidate pairs, in candidate order; yields (copy, diff), rejected
     pairs included (`relation` None, diff None). Diffs are computed for related pairs only when
     `diffs` is set (then nothing is recalled). Texts are fetched `batch_pairs` pairs at a time.
-    Verdicts `recall` knows are used as they are, with this run's candidate figures."""
+    A pair whose verdict `recall` knows is yielded as `Recalled` (diff None), not aligned."""
     settings = settings or DEFAULTS
     if diffs:
         recall = None
@@ -145,11 +176,12 @@ def relate_candidates(
                     if ri == rj:
                         continue
                 a, b = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
-                pairs.append((i, j, a, b, by, hits, estimate))
+                info = {"by": by_names(by), "anchor_hits": hits}
+                pairs.append((i, j, a, b, info, estimate))
                 roots.append((ri, rj))
             if not pairs:
                 continue
-            known = recall([(p[2], p[3]) for p in pairs]) if recall else {}
+            known = recall([Recalled(p[2], p[3], p[4]) for p in pairs]) if recall else {}
             wanted = sorted({x for p in pairs if (p[2], p[3]) not in known for x in p[2:4]})
             articles = fetch(wanted) if wanted else {}
             missing = [w for w in wanted if w not in articles]

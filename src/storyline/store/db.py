@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from storyline.article import Article, Origin, Paragraph, Rejected, Removal
-from storyline.copies import Copy, DocPrint, Family, Passage
+from storyline.copies import Copy, DocPrint, Family, Passage, Recalled, Relation
 from storyline.errors import NotFoundError, StoreError
 from storyline.store.migrations import MIGRATIONS
 from storyline.workers import batched
@@ -209,32 +209,39 @@ class Store:
 
     def replace_copies(
         self,
-        checked: Iterable[Copy],
+        checked: Iterable[Copy | Recalled],
         families: Callable[[], Sequence[Family]],
         state: Any,
     ) -> None:
         """Swap in the copies stage's whole result, and its `state`, in one transaction: never
         half of two runs. `checked` streams every pair the run checked, rejected ones included
-        (`relation` None); `families` is called once they are all in. Rows are overwritten in
-        place, because the run recalls earlier verdicts from them as it goes; what it did not
-        check is deleted at the end."""
+        (`relation` None); `families` is called once they are all in. A recalled pair's rows
+        stand, the others are written over them; what the run did not check is deleted."""
         with self.transaction() as conn:
             (run,) = conn.execute("SELECT COALESCE(MAX(run), 0) + 1 FROM copy_checks").fetchone()
             for chunk in batched(checked, 1000):
+                copies = [c for c in chunk if isinstance(c, Copy)]
+                conn.executemany(
+                    "UPDATE copy_checks SET run = ? WHERE a = ? AND b = ?",
+                    [(run, c.a, c.b) for c in chunk if isinstance(c, Recalled)],
+                )
                 conn.executemany(
                     "INSERT OR REPLACE INTO copy_checks"
-                    " SELECT ?1, ?2, x.seq, y.seq, ?3, ?4 FROM articles x, articles y"
+                    " SELECT ?1, ?2, x.seq, y.seq, ?3, ?4, ?5 FROM articles x, articles y"
                     " WHERE x.id = ?1 AND y.id = ?2",
-                    [(c.a, c.b, int(c.relation is not None), run) for c in chunk],
+                    [
+                        (c.a, c.b, _candidate(c.evidence["candidate"]), c.relation, run)
+                        for c in copies
+                    ],
                 )
                 conn.executemany(
                     "INSERT OR REPLACE INTO copies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [_copy_row(c) for c in chunk if c.relation],
+                    [_copy_row(c) for c in copies if c.relation],
                 )
             conn.execute("DELETE FROM copy_checks WHERE run < ?", (run,))
             conn.execute(
                 "DELETE FROM copies WHERE NOT EXISTS (SELECT 1 FROM copy_checks k"
-                " WHERE k.a = copies.a AND k.b = copies.b AND k.related)"
+                " WHERE k.a = copies.a AND k.b = copies.b AND k.relation IS NOT NULL)"
             )
             for table in ("family_members", "families"):
                 conn.execute(f"DELETE FROM {table}")
@@ -251,20 +258,19 @@ class Store:
                 "INSERT OR REPLACE INTO stage_state VALUES ('copies', ?)", (json.dumps(state),)
             )
 
-    def recall_copies(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Copy | None]:
-        """The verdicts the last copies run gave these pairs, where both articles are still the
-        versions it checked: the related copy, or None for a rejected pair."""
-        known: dict[tuple[str, str], Copy | None] = {}
+    def recall_copies(self, pairs: Sequence[Recalled]) -> dict[tuple[str, str], Relation | None]:
+        """The verdicts the last copies run gave these pairs where it checked the same versions
+        of both articles, paired by the candidate step in the same way."""
+        known: dict[tuple[str, str], Relation | None] = {}
         for pair in pairs:
             row = self.conn.execute(
-                f"SELECT {_COPY_COLUMNS} FROM copy_checks k"
+                "SELECT k.relation FROM copy_checks k"
                 " JOIN articles x ON x.seq = k.a_seq JOIN articles y ON y.seq = k.b_seq"
-                " LEFT JOIN copies c ON c.a = k.a AND c.b = k.b AND k.related"
-                " WHERE k.a = ? AND k.b = ? AND x.id = k.a AND y.id = k.b",
-                pair,
+                " WHERE k.a = ? AND k.b = ? AND k.candidate = ? AND x.id = k.a AND y.id = k.b",
+                (pair.a, pair.b, _candidate(pair.candidate)),
             ).fetchone()
             if row is not None:
-                known[pair] = None if row[0] is None else _copy(row)
+                known[(pair.a, pair.b)] = row[0]
         return known
 
     def add_copy_prints(self, prints: Iterable[DocPrint]) -> None:
@@ -490,6 +496,10 @@ _PASSAGE_FIELDS = tuple(f.name for f in fields(Passage))
 def _signed(value: int) -> int:
     """A uint64 as SQLite's signed 64-bit integer (`& _U64` reads it back)."""
     return value - (1 << 64) if value >> 63 else value
+
+
+def _candidate(record: dict[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True)
 
 
 _COPY_COLUMNS = "c.a, c.b, c.relation, c.earlier, c.similarity, c.passages, c.evidence"

@@ -150,10 +150,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE copy_checks (
         a       TEXT NOT NULL,               -- article ids, a < b
         b       TEXT NOT NULL,
-        a_seq   INTEGER NOT NULL,            -- the versions checked (re-read: new seq)
-        b_seq   INTEGER NOT NULL,
-        related INTEGER NOT NULL,            -- 1: the pair's copy is in `copies`
-        run     INTEGER NOT NULL,            -- the copies run that last checked it
+        a_seq     INTEGER NOT NULL,          -- the versions checked (re-read: new seq)
+        b_seq     INTEGER NOT NULL,
+        candidate TEXT NOT NULL,             -- JSON: how the candidate step paired them
+        relation  TEXT,                      -- NULL: unrelated; else the pair's row in `copies`
+        run       INTEGER NOT NULL,          -- the copies run that last checked it
         PRIMARY KEY (a, b)
     );
     """,
