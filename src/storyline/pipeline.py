@@ -216,12 +216,13 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
     stream into the store, and the result replaces the last one whole.
 
     A pair the last run checked keeps its verdict, unaligned, while both articles are the
-    versions it checked and no anchor of theirs changed between rare and boilerplate
-    (alignment flags boilerplate by those), so the result is the one a run from scratch gives.
+    versions it checked, the candidate step paired them the same way, and no anchor of theirs
+    changed between rare and boilerplate (alignment flags boilerplate by those): the result is
+    the one a run from scratch gives.
     """
-    record = json.loads(json.dumps(asdict(settings)))
+    record = {"storyline": __version__, **json.loads(json.dumps(asdict(settings)))}
     state = store.stage_state("copies")
-    if state is not None and state["settings"] != record:
+    if state is not None and state["settings"] != record:  # other rules may decide otherwise
         store.forget_copy_work()
         state = None
     store.add_copy_prints(
@@ -234,10 +235,10 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
         changed = np.setxor1d(np.array(state["common"], dtype=np.uint64), candidates.common)
         touched = _holding(prints, changed)
 
-        def recall(pairs: Sequence[Recalled]) -> dict[tuple[str, str], Relation | None]:
-            known = store.recall_copies(
-                [p for p in pairs if p.a not in touched and p.b not in touched]
-            )
+        def recall(
+            pairs: Sequence[tuple[str, str, dict[str, Any]]],
+        ) -> dict[tuple[str, str], Relation | None]:
+            known = store.recall_copies([p for p in pairs if not touched.intersection(p[:2])])
             summary.pairs_recalled += len(known)
             return known
 

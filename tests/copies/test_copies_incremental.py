@@ -88,7 +88,7 @@ def test_a_growing_corpus_gives_the_result_of_a_build_from_scratch(tmp_path: Pat
     assert [f["boilerplate"] for f in flags] == [False, True]  # the footer has become boilerplate
 
 
-def test_other_settings_start_the_copies_stage_afresh(tmp_path: Path) -> None:
+def test_other_settings_or_version_start_the_copies_stage_afresh(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _first_batch(corpus)
@@ -97,6 +97,11 @@ def test_other_settings_start_the_copies_stage_afresh(tmp_path: Path) -> None:
         sl.build([corpus], stages=["ingest", "copies"], settings=SETTINGS)
         changed = sl.build([corpus], stages=["ingest", "copies"], settings=strict)
         assert changed.pairs_recalled == 0
+        sl.store.conn.execute(  # as if an older storyline had run the stage
+            "UPDATE stage_state SET state = json_set(state, '$.settings.storyline', '0.0.1')"
+        )
+        assert sl.build([corpus], stages=["copies"], settings=strict).pairs_recalled == 0
+        assert sl.build([corpus], stages=["copies"], settings=strict).pairs_recalled > 0
     with Storyline(tmp_path / "fresh.db") as sl:
         sl.build([corpus], stages=["ingest", "copies"], settings=strict)
     assert _result(tmp_path / "s.db") == _result(tmp_path / "fresh.db")

@@ -274,7 +274,7 @@ class Recalled:
     a: str
     b: str
     candidate: dict[str, Any]
-    relation: Relation | None = None
+    relation: Relation | None
 
 
 @dataclass(frozen=True, slots=True)

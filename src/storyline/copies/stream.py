@@ -52,8 +52,10 @@ def fingerprint_all(
         yield from prints
 
 
-Recall = Callable[[Sequence[Recalled]], Mapping[tuple[str, str], Relation | None]]
-"""Candidate pairs (`relation` None) -> the verdicts known for some of them, by (a, b): a
+Recall = Callable[
+    [Sequence[tuple[str, str, dict[str, Any]]]], Mapping[tuple[str, str], Relation | None]
+]
+"""(a, b, candidate record) -> the verdicts known for some of those pairs, by (a, b): a
 relation, or None for a pair found unrelated, given for the same texts and candidate record."""
 
 
@@ -181,7 +183,7 @@ def relate_candidates(
                 roots.append((ri, rj))
             if not pairs:
                 continue
-            known = recall([Recalled(p[2], p[3], p[4]) for p in pairs]) if recall else {}
+            known = recall([p[2:5] for p in pairs]) if recall else {}
             wanted = sorted({x for p in pairs if (p[2], p[3]) not in known for x in p[2:4]})
             articles = fetch(wanted) if wanted else {}
             missing = [w for w in wanted if w not in articles]

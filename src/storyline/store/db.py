@@ -258,19 +258,21 @@ class Store:
                 "INSERT OR REPLACE INTO stage_state VALUES ('copies', ?)", (json.dumps(state),)
             )
 
-    def recall_copies(self, pairs: Sequence[Recalled]) -> dict[tuple[str, str], Relation | None]:
-        """The verdicts the last copies run gave these pairs where it checked the same versions
-        of both articles, paired by the candidate step in the same way."""
+    def recall_copies(
+        self, pairs: Sequence[tuple[str, str, dict[str, Any]]]
+    ) -> dict[tuple[str, str], Relation | None]:
+        """The verdicts the last copies run gave these (a, b, candidate record) pairs where it
+        checked the same versions of both articles, paired by the candidate step the same way."""
         known: dict[tuple[str, str], Relation | None] = {}
-        for pair in pairs:
+        for a, b, candidate in pairs:
             row = self.conn.execute(
                 "SELECT k.relation FROM copy_checks k"
                 " JOIN articles x ON x.seq = k.a_seq JOIN articles y ON y.seq = k.b_seq"
                 " WHERE k.a = ? AND k.b = ? AND k.candidate = ? AND x.id = k.a AND y.id = k.b",
-                (pair.a, pair.b, _candidate(pair.candidate)),
+                (a, b, _candidate(candidate)),
             ).fetchone()
             if row is not None:
-                known[(pair.a, pair.b)] = row[0]
+                known[(a, b)] = row[0]
         return known
 
     def add_copy_prints(self, prints: Iterable[DocPrint]) -> None:
