@@ -44,8 +44,11 @@ _BY_NAMES = ((BY_EXACT, "exact_text"), (BY_LSH, "minhash_lsh"), (BY_ANCHORS, "ra
 _PARTITIONS = 16  # anchor hash-space partitions processed one at a time (bounds memory)
 
 
+_NAMES_OF = [[name for bit, name in _BY_NAMES if flags & bit] for flags in range(8)]
+
+
 def by_names(flags: int) -> list[str]:
-    return [name for bit, name in _BY_NAMES if flags & bit]
+    return list(_NAMES_OF[flags])
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -10,7 +10,7 @@ All character offsets index the clean `Article.text` of the article named.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from storyline.workers import pickled_by_fields
 
@@ -265,9 +265,7 @@ class Copy:
         }
 
 
-@pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class Recalled:
+class Recalled(NamedTuple):  # a tuple: a million of them cross back from worker processes
     """A candidate pair whose verdict an earlier run gave for the same texts and the same
     `candidate` record (how the candidate step paired them): its stored copy stands."""
 

@@ -59,13 +59,16 @@ Recall = Callable[
 relation, or None for a pair found unrelated, given for the same texts and candidate record."""
 
 
+_Pair = tuple[int, int, str, str, dict[str, Any], float]  # i, j, a, b, candidate record, estimate
+
+
 @dataclass(frozen=True, slots=True)
 class _PairJob:
     """One batch of candidate pairs (a < b by id), the articles they name (those not recalled),
     the family roots of both sides when the batch was made (-1: never skipped, identical
     texts), and the verdicts recalled."""
 
-    pairs: list[tuple[int, int, str, str, dict[str, Any], float]]  # i, j, a, b, candidate, est.
+    pairs: list[_Pair]
     roots: list[tuple[int, int]]
     articles: dict[str, Article]
     known: Mapping[tuple[str, str], Relation | None]
@@ -93,6 +96,26 @@ def _relate_job(job: _PairJob, settings: CopySettings, common: U64, diffs: bool)
         if ri >= 0 and result.relation in COPY_RELATIONS:
             joined.join(ri, rj)
     return out
+
+
+def _unjoined(
+    pairs: list[_Pair],
+    roots: list[tuple[int, int]],
+    known: Mapping[tuple[str, str], Relation | None],
+) -> tuple[list[_Pair], list[tuple[int, int]]]:
+    """The pairs left once those that recalled copies earlier in the batch join are dropped:
+    the worker would skip them anyway, so their texts need not be fetched."""
+    joined = _Families()
+    kept: list[_Pair] = []
+    kept_roots: list[tuple[int, int]] = []
+    for pair, (ri, rj) in zip(pairs, roots, strict=True):
+        if ri >= 0 and joined.root(ri) == joined.root(rj):
+            continue
+        kept.append(pair)
+        kept_roots.append((ri, rj))
+        if ri >= 0 and known.get((pair[2], pair[3])) in COPY_RELATIONS:
+            joined.join(ri, rj)
+    return kept, kept_roots
 
 
 class _Families:
@@ -184,6 +207,8 @@ def relate_candidates(
             if not pairs:
                 continue
             known = recall([p[2:5] for p in pairs]) if recall else {}
+            if known:
+                pairs, roots = _unjoined(pairs, roots, known)
             wanted = sorted({x for p in pairs if (p[2], p[3]) not in known for x in p[2:4]})
             articles = fetch(wanted) if wanted else {}
             missing = [w for w in wanted if w not in articles]

@@ -501,7 +501,8 @@ def _signed(value: int) -> int:
 
 
 def _candidate(record: dict[str, Any]) -> str:
-    return json.dumps(record, sort_keys=True)
+    """A candidate record as stored: "minhash_lsh,rare_anchors 5" (how found, anchors shared)."""
+    return f"{','.join(record['by'])} {record['anchor_hits']}"
 
 
 _COPY_COLUMNS = "c.a, c.b, c.relation, c.earlier, c.similarity, c.passages, c.evidence"

@@ -152,7 +152,7 @@ MIGRATIONS: tuple[str, ...] = (
         b       TEXT NOT NULL,
         a_seq     INTEGER NOT NULL,          -- the versions checked (re-read: new seq)
         b_seq     INTEGER NOT NULL,
-        candidate TEXT NOT NULL,             -- JSON: how the candidate step paired them
+        candidate TEXT NOT NULL,             -- how the candidate step paired them
         relation  TEXT,                      -- NULL: unrelated; else the pair's row in `copies`
         run       INTEGER NOT NULL,          -- the copies run that last checked it
         PRIMARY KEY (a, b)
