@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import random
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +109,38 @@ def test_other_settings_or_version_start_the_copies_stage_afresh(tmp_path: Path)
     with Storyline(tmp_path / "fresh.db") as sl:
         sl.build([corpus], stages=["ingest", "copies"], settings=strict)
     assert _result(tmp_path / "s.db") == _result(tmp_path / "fresh.db")
+
+
+_COPIES = (
+    "import sys\nfrom storyline.api import Storyline\n"
+    "Storyline(sys.argv[2]).build([sys.argv[1]], stages=['copies'])"
+)
+
+
+def test_a_copies_stage_killed_midway_resumes_to_the_same_result(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rng = random.Random(3)
+    for k in range(300):  # enough reprints that aligning them outlasts the poll below
+        _write(corpus, f"bridge-{k:03d}.txt", _reprint(rng, k))
+    _first_batch(corpus)
+    with Storyline(tmp_path / "reference.db") as sl:
+        sl.build([corpus], stages=["ingest", "copies"])
+    killed = tmp_path / "killed.db"
+    with Storyline(killed) as sl:
+        sl.build([corpus], stages=["ingest"])
+    proc = subprocess.Popen([sys.executable, "-c", _COPIES, str(corpus), str(killed)])
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        conn = sqlite3.connect(killed, timeout=1)
+        printed = conn.execute("SELECT count(*) FROM copy_prints").fetchone()[0]
+        conn.close()
+        if printed:  # fingerprints are stored; the pairs are being aligned
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    assert proc.wait() == -signal.SIGKILL, "the copies stage finished before it was killed"
+    assert _result(killed)["copies"] == []  # nothing of the killed run's pairs landed
+    with Storyline(killed) as sl:
+        sl.build([corpus], stages=["copies"])
+    assert _result(killed) == _result(tmp_path / "reference.db")
