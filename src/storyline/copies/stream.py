@@ -79,11 +79,10 @@ _Related = tuple[int, int, Copy | Recalled, Diff | None]
 
 def _relate_job(job: _PairJob, settings: CopySettings, common: U64, diffs: bool) -> list[_Related]:
     texts = {i: Text.of(a, settings) for i, a in job.articles.items()}
-    joined = _Families()  # joins made inside this batch (a reprint group often fills one)
     out: list[_Related] = []
-    for (i, j, a, b, info, estimate), (ri, rj) in zip(job.pairs, job.roots, strict=True):
-        if ri >= 0 and joined.root(ri) == joined.root(rj):
-            continue
+    # the walk asks for a pair's relation right after it is yielded: the result appended last
+    for k in _unskipped(job.roots, lambda _: out[-1][2].relation):
+        i, j, a, b, info, estimate = job.pairs[k]
         result: Copy | Recalled
         d = None
         if (a, b) in job.known:
@@ -93,29 +92,22 @@ def _relate_job(job: _PairJob, settings: CopySettings, common: U64, diffs: bool)
             result = relate(al, settings, jaccard_est=estimate, candidate=info)
             d = diff(al, settings.max_gap_words) if diffs and result.relation else None
         out.append((i, j, result, d))
-        if ri >= 0 and result.relation in COPY_RELATIONS:
-            joined.join(ri, rj)
     return out
 
 
-def _unjoined(
-    pairs: list[_Pair],
-    roots: list[tuple[int, int]],
-    known: Mapping[tuple[str, str], Relation | None],
-) -> tuple[list[_Pair], list[tuple[int, int]]]:
-    """The pairs left once those that recalled copies earlier in the batch join are dropped:
-    the worker would skip them anyway, so their texts need not be fetched."""
+def _unskipped(
+    roots: list[tuple[int, int]], relation: Callable[[int], Relation | None]
+) -> Iterator[int]:
+    """Indexes of a batch's pairs (given by their family `roots`) in order, less those that
+    copies earlier in the batch have joined already (a reprint group often fills a batch);
+    `relation(k)` is asked, once pair k has been yielded, what it was found to be."""
     joined = _Families()
-    kept: list[_Pair] = []
-    kept_roots: list[tuple[int, int]] = []
-    for pair, (ri, rj) in zip(pairs, roots, strict=True):
+    for k, (ri, rj) in enumerate(roots):
         if ri >= 0 and joined.root(ri) == joined.root(rj):
             continue
-        kept.append(pair)
-        kept_roots.append((ri, rj))
-        if ri >= 0 and known.get((pair[2], pair[3])) in COPY_RELATIONS:
+        yield k
+        if ri >= 0 and relation(k) in COPY_RELATIONS:
             joined.join(ri, rj)
-    return kept, kept_roots
 
 
 class _Families:
@@ -207,8 +199,10 @@ def relate_candidates(
             if not pairs:
                 continue
             known = recall([p[2:5] for p in pairs]) if recall else {}
-            if known:
-                pairs, roots = _unjoined(pairs, roots, known)
+            if known:  # the worker would skip what recalled copies join: fetch none of it
+                recalled = [known.get((p[2], p[3])) for p in pairs]
+                keep = list(_unskipped(roots, recalled.__getitem__))
+                pairs, roots = [pairs[k] for k in keep], [roots[k] for k in keep]
             wanted = sorted({x for p in pairs if (p[2], p[3]) not in known for x in p[2:4]})
             articles = fetch(wanted) if wanted else {}
             missing = [w for w in wanted if w not in articles]
