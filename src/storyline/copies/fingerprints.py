@@ -20,9 +20,10 @@ import numpy.typing as npt
 import xxhash
 
 from storyline.article import Article
+from storyline.copies import _kernels
 from storyline.copies.arrays import distinct
 from storyline.copies.records import DEFAULTS, CopySettings
-from storyline.copies.tokens import Memo, Tokens, normalise, tokenize, word_matches
+from storyline.copies.tokens import Memo, Tokens, normalise, tokenize
 from storyline.workers import pickled_by_fields
 
 U64 = npt.NDArray[np.uint64]
@@ -30,23 +31,15 @@ U32 = npt.NDArray[np.uint32]
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd: the polynomial base of n-gram hashes
 _EMPTY_SIGNATURE = np.uint32(0xFFFFFFFF)
-_CHUNK = 256  # shingles per MinHash block (bounds the temporary m x num_perm matrix)
 
 
 _HASHES = Memo(lambda word: xxhash.xxh3_64_intdigest(word.encode("utf-8")))
-_RAW_HASHES = Memo(lambda raw: _HASHES[normalise(raw)])  # one lookup per token, no new strings
+_RAW_HASHES = Memo(lambda raw: _HASHES[normalise(raw)])  # a word as written -> one lookup
 
 
 def token_hashes(words: Sequence[str]) -> U64:
     """xxh3 hashes of normalised words."""
     out: U64 = _HASHES.lookup_array(words, np.uint64)
-    return out
-
-
-def text_hashes(text: str) -> U64:
-    """Hashes of the normalised words of `text`: `token_hashes(tokenize(text).words)`, without
-    building the tokens."""
-    out: U64 = _RAW_HASHES.lookup_array(word_matches(text), np.uint64)
     return out
 
 
@@ -83,27 +76,17 @@ def permutations(num_perm: int, seed: int) -> tuple[U64, U64]:
 
 def minhash_rows(shingles: U64, starts: npt.NDArray[np.int64], num_perm: int, seed: int) -> U32:
     """MinHash signatures of consecutive sets: set k is `shingles[starts[k] : starts[k + 1]]`
-    (the last runs to the end). Every set must be non-empty."""
+    (the last runs to the end). Every set must be non-empty. The loop over shingles and
+    permutations runs in C (`_kernels.minhash`): numpy would need an m x num_perm temporary."""
     out = np.empty((len(starts), num_perm), dtype=np.uint32)
-    if len(starts) == 0:
-        return out
     a, b = permutations(num_perm, seed)
-    ends = np.append(starts[1:], len(shingles))
-    buffer = np.empty((2 * _CHUNK, num_perm), dtype=np.uint64)
-    first = 0
-    while first < len(starts):
-        # whole sets, about _CHUNK shingles at a time (bounds the m x num_perm temporary)
-        last = max(first + 1, int(np.searchsorted(ends, starts[first] + _CHUNK, "right")))
-        lo, hi = int(starts[first]), int(ends[last - 1])
-        if hi - lo > len(buffer):
-            buffer = np.empty((hi - lo, num_perm), dtype=np.uint64)
-        values = buffer[: hi - lo]
-        np.multiply(shingles[lo:hi, None], a[None, :], out=values)
-        np.add(values, b[None, :], out=values)
-        # the shift is monotonic: the minimum's top half is the top halves' minimum
-        least = np.minimum.reduceat(values, starts[first:last] - lo, axis=0)
-        out[first:last] = least >> np.uint64(32)
-        first = last
+    _kernels.minhash(
+        np.ascontiguousarray(shingles, dtype=np.uint64),
+        np.ascontiguousarray(starts, dtype=np.int64),
+        a,
+        b,
+        out,
+    )
     return out
 
 
@@ -149,17 +132,16 @@ def shingles_of(hashes: U64, n: int) -> U64:
 
 
 def fingerprint_batch(articles: Sequence[Article], settings: CopySettings) -> list[DocPrint]:
-    """Fingerprints of many articles at once: n-gram hashes, MinHash and anchors each take one
-    numpy pass over the whole batch, so their per-call cost is paid per batch, not per article."""
+    """Fingerprints of many articles at once: words, n-gram hashes, MinHash and anchors each take
+    one pass (C or numpy) over the whole batch, so their per-call cost is paid per batch."""
     n = settings.ngram_words
-    hashes = [text_hashes(a.text) for a in articles]
-    sizes = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
-    offsets = np.cumsum(sizes) - sizes
-    flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    flat, sizes = _RAW_HASHES.of_texts([a.text for a in articles])
+    bounds = list(zip((np.cumsum(sizes) - sizes).tolist(), sizes.tolist(), strict=True))
+    hashes = [flat[start : start + size] for start, size in bounds]
     grams = ngram_hashes(flat, n)
     sets = [  # each text's n-grams (with repeats: MinHash and anchors do not mind)
         grams[start : start + size - n + 1] if size >= n else _short(flat[start : start + size])
-        for start, size in zip(offsets.tolist(), sizes.tolist(), strict=True)
+        for start, size in bounds
     ]
     counts = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
     shingles = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)

@@ -4,6 +4,8 @@ Normalisation makes small surface differences disappear: NFKC, case folding, one
 hyphens/dashes as word breaks, so "Empty-handed" and "empty handed" give the same two tokens.
 Numbers keep their digits ("1.5", "5.456.000": commas and points are one separator) and are
 flagged, as are number words; tokens inside quotation marks are flagged too.
+Words are found, and looked up in their memo, by the C scanner in `_kernels.c` (it matches
+`patterns.WORD` exactly); only a word's first sighting runs Python.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from storyline.copies import _kernels
+from storyline.copies.arrays import I64
 from storyline.copies.patterns import (
     APOSTROPHES,
     DOUBLE_QUOTES,
@@ -25,13 +29,11 @@ from storyline.copies.patterns import (
     QUOTE_CHARS,
     QUOTE_CLOSE,
     QUOTE_OPEN,
-    WORD,
 )
 
 V = TypeVar("V")
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_SPLIT = re.compile(f"({WORD.pattern})")  # WORD's own groups do not capture
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -58,9 +60,10 @@ def _normalise(raw: str) -> str:
 
 
 class Memo(dict[str, V]):
-    """A function of a word, remembered. Looked up from C (`map(memo.__getitem__, words)`), so
-    the per-token work stays out of the bytecode loop; a miss calls the function once. Emptied
-    when it grows past `limit` words, so memory stays bounded on an endless stream."""
+    """A function of a word, remembered. Looked up from C (the word scanner, or
+    `map(memo.__getitem__, words)`), so the per-token work stays out of the bytecode loop; a miss
+    calls the function once. Emptied when it grows past `limit` words, so memory stays bounded
+    on an endless stream."""
 
     def __init__(self, fn: Callable[[str], V], limit: int = 1 << 21) -> None:
         super().__init__()
@@ -71,15 +74,23 @@ class Memo(dict[str, V]):
         value = self[word] = self.fn(word)
         return value
 
-    def lookup(self, words: Sequence[str]) -> list[V]:
-        out = list(map(self.__getitem__, words))
-        self._bound()
-        return out
-
     def lookup_array(self, words: Sequence[str], dtype: npt.DTypeLike) -> npt.NDArray[Any]:
         out = np.fromiter(map(self.__getitem__, words), dtype=dtype, count=len(words))
         self._bound()
         return out
+
+    def of_words(self, text: str) -> tuple[list[V], I64, I64]:
+        """The value of every word of `text` as written (`patterns.WORD`), with its offsets."""
+        values, starts, ends = _kernels.words(text, self)
+        self._bound()
+        return values, np.frombuffer(starts, dtype=np.int64), np.frombuffer(ends, dtype=np.int64)
+
+    def of_texts(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.uint64], I64]:
+        """The values (ints below 2**64) of the words of many texts, concatenated, and each
+        text's word count."""
+        values, counts = _kernels.hashes(texts, self)
+        self._bound()
+        return np.frombuffer(values, dtype=np.uint64), np.frombuffer(counts, dtype=np.int64)
 
     def _bound(self) -> None:
         if len(self) > self.limit:
@@ -93,12 +104,6 @@ _NUMERIC = Memo(lambda word: word[:1].isdigit() or word in NUMBER_WORDS, limit=1
 def normalise(raw: str) -> str:
     """The normalised form of one word as matched by `patterns.WORD`."""
     return _NORMAL[raw]
-
-
-def word_matches(text: str) -> list[str]:
-    """The words of `text` as written, without offsets (the fast path for fingerprints)."""
-    words: list[str] = WORD.findall(text)
-    return words
 
 
 _SPACE = re.compile(r"\s+")
@@ -147,12 +152,7 @@ def quote_intervals(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tu
 
 def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> Tokens:
     """Tokens of `text`; `paragraphs` (start, end) bound quotations (default: blank-line blocks)."""
-    # split() gives separators and words alternately, all in C: their lengths give the offsets
-    parts = _SPLIT.split(text)
-    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    end_arr = np.cumsum(lengths)[1::2]
-    start_arr = end_arr - lengths[1::2]
-    words = _NORMAL.lookup(parts[1::2])
+    words, start_arr, end_arr = _NORMAL.of_words(text)
     numeric = _NUMERIC.lookup_array(words, np.bool_)
     quoted = np.zeros(len(words), dtype=np.bool_)
     if words and QUOTE_CHARS.search(text):

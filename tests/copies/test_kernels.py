@@ -1,0 +1,85 @@
+"""The C loops (`_kernels.c`) against the Python definitions they replace."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from storyline.copies import _kernels
+from storyline.copies.fingerprints import minhash_rows, permutations
+from storyline.copies.patterns import WORD
+from storyline.copies.tokens import Memo
+
+# characters at every boundary of patterns.WORD: separators of numbers, apostrophes, line-break
+# hyphens, non-ASCII letters and digits (Arabic-Indic "٠١" are decimal, "²½" numeric only),
+# combining accents, dashes and quotes
+_ALPHABET = list("ab1 2.,/-'’‘`´\n\t_éẞ\u0301\u0660\u0661²½—“")
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    _, starts, ends = Memo(str).of_words(text)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "Empty-handed, he didn’t pay 5,456,000 or 6-3/16 pct.",
+        "1.5abc 3.x 12-\n34 Vau-\n  clier end- \nword o'' '' x´y",
+        "٠١,٢ ²½ é\u0301te _under_ 2024-",
+    ],
+)
+def test_the_scanner_finds_the_words_the_regex_finds(text: str) -> None:
+    assert _spans(text) == [m.span() for m in WORD.finditer(text)]
+
+
+def test_the_scanner_agrees_with_the_regex_on_random_strings() -> None:
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randrange(40)))
+        assert _spans(text) == [m.span() for m in WORD.finditer(text)], repr(text)
+
+
+def test_memo_values_come_from_the_dict_or_its_function_once() -> None:
+    calls: list[str] = []
+
+    def upper(word: str) -> str:
+        calls.append(word)
+        return word.upper()
+
+    memo = Memo(upper)
+    memo["the"] = "THE!"
+    values, _, _ = memo.of_words("the cat the cat")
+    assert values == ["THE!", "CAT", "THE!", "CAT"]
+    assert calls == ["cat"]
+    hashes, counts = Memo(len).of_texts(["a bb", "", "ccc"])
+    assert hashes.tolist() == [1, 2, 3] and counts.tolist() == [2, 0, 1]
+
+
+def test_a_failing_memo_function_raises_and_bad_values_are_refused() -> None:
+    def broken(word: str) -> int:
+        raise ValueError(word)
+
+    with pytest.raises(ValueError, match="cat"):
+        Memo(broken).of_words("cat")
+    with pytest.raises(OverflowError):
+        Memo(lambda word: -1).of_texts(["cat"])
+    with pytest.raises(TypeError):
+        Memo(str).of_words(b"bytes")  # type: ignore[arg-type]
+
+
+def test_minhash_is_the_minimum_of_every_permutation() -> None:
+    rng = np.random.default_rng(3)
+    shingles = rng.integers(0, 2**64 - 1, size=50, dtype=np.uint64)
+    starts = np.array([0, 7, 8, 30], dtype=np.int64)
+    a, b = permutations(16, 5)
+    got = minhash_rows(shingles, starts, 16, 5)
+    for k, (lo, hi) in enumerate(zip(starts, [*starts[1:], len(shingles)], strict=True)):
+        values = shingles[lo:hi, None] * a[None, :] + b[None, :]  # wraps modulo 2**64
+        assert got[k].tolist() == (values.min(axis=0) >> np.uint64(32)).tolist()
+    with pytest.raises(ValueError, match="sizes"):
+        _kernels.minhash(shingles, starts, a, b, np.empty((3, 16), dtype=np.uint32))
