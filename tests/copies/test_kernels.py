@@ -58,6 +58,8 @@ def test_memo_values_come_from_the_dict_or_its_function_once() -> None:
     assert calls == ["cat"]
     hashes, counts = Memo(len).of_texts(["a bb", "", "ccc"])
     assert hashes.tolist() == [1, 2, 3] and counts.tolist() == [2, 0, 1]
+    flags = Memo(lambda word: word.isdigit()).lookup_array(("1", "a", "22"), np.bool_)
+    assert flags.tolist() == [True, False, True]
 
 
 def test_a_failing_memo_function_raises_and_bad_values_are_refused() -> None:
@@ -72,6 +74,32 @@ def test_a_failing_memo_function_raises_and_bad_values_are_refused() -> None:
         Memo(str).of_words(b"bytes")  # type: ignore[arg-type]
 
 
+def test_blocks_are_the_maximal_runs_of_equal_seeds() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        # few distinct seeds, so runs, repeats and crossing diagonals are common
+        a = rng.integers(0, 6, size=rng.integers(0, 30)).astype(np.uint64)
+        b = rng.integers(0, 6, size=rng.integers(0, 30)).astype(np.uint64)
+        max_repeats, n = int(rng.integers(1, 5)), int(rng.integers(1, 4))
+        repeats_a = np.array([np.count_nonzero(a == x) for x in a], dtype=np.int64)
+        repeats_b = np.array([np.count_nonzero(b == x) for x in b], dtype=np.int64)
+        order = np.argsort(b, kind="stable")
+        quads = _kernels.blocks(a, repeats_a, b, repeats_b, b[order], order, max_repeats, n)
+
+        # match[i, j]: seed i of A equals seed j of B, neither repeated too often (padded)
+        match = np.zeros((len(a) + 1, len(b) + 1), dtype=np.bool_)
+        match[:-1, :-1] = (a[:, None] == b[None, :]) & (repeats_a <= max_repeats)[:, None]
+        match[:, :-1] &= (repeats_b <= max_repeats)[None, :]
+        expected = []
+        for i, j in zip(*np.nonzero(match), strict=True):
+            if i == 0 or j == 0 or not match[i - 1, j - 1]:
+                m = 1
+                while match[i + m, j + m]:
+                    m += 1
+                expected.append([i, i + m - 1 + n, j, j + m - 1 + n])
+        assert np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist() == expected
+
+
 def test_minhash_is_the_minimum_of_every_permutation() -> None:
     rng = np.random.default_rng(3)
     shingles = rng.integers(0, 2**64 - 1, size=50, dtype=np.uint64)
@@ -83,3 +111,5 @@ def test_minhash_is_the_minimum_of_every_permutation() -> None:
         assert got[k].tolist() == (values.min(axis=0) >> np.uint64(32)).tolist()
     with pytest.raises(ValueError, match="sizes"):
         _kernels.minhash(shingles, starts, a, b, np.empty((3, 16), dtype=np.uint32))
+    with pytest.raises(ValueError, match="items of 4 bytes"):
+        _kernels.minhash(shingles, starts, a, b, np.empty((4, 16), dtype=np.uint64))

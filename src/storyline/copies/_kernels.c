@@ -186,6 +186,24 @@ done:
     return result;
 }
 
+/* Appends memo[w] (a uint64) for every word w of `text` to `values`; 0, or -1 on an error. */
+static int text_hashes(PyObject *text, PyObject *memo, Int64s *values) {
+    Chars s;
+    if (chars_of(text, &s) < 0)
+        return -1;
+    Py_ssize_t pos = 0, start, end;
+    while (next_word(&s, &pos, &start, &end)) {
+        PyObject *value = remembered(memo, text, start, end);
+        if (value == NULL)
+            return -1;
+        uint64_t h = PyLong_AsUnsignedLongLong(value);
+        Py_DECREF(value);
+        if ((h == (uint64_t)-1 && PyErr_Occurred()) || push(values, (int64_t)h) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 PyDoc_STRVAR(hashes_doc,
              "hashes(texts, memo) -> (values, counts)\n\n"
              "memo[w] (an int below 2**64) for every word w of every text, concatenated (native\n"
@@ -201,25 +219,13 @@ static PyObject *hashes(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     PyObject *memo = args[1], *result = NULL;
     Int64s values = {0}, counts = {0};
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(texts);
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *text = PySequence_Fast_GET_ITEM(texts, k);
-        Chars s;
-        if (chars_of(text, &s) < 0)
-            goto done;
-        Py_ssize_t pos = 0, start, end, before = values.len;
-        while (next_word(&s, &pos, &start, &end)) {
-            PyObject *value = remembered(memo, text, start, end);
-            if (value == NULL)
-                goto done;
-            uint64_t h = PyLong_AsUnsignedLongLong(value);
-            Py_DECREF(value);
-            if (h == (uint64_t)-1 && PyErr_Occurred())
-                goto done;
-            if (push(&values, (int64_t)h) < 0)
-                goto done;
-        }
-        if (push(&counts, values.len - before) < 0)
+    for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(texts); k++) {
+        /* our own reference: memo code could drop the list's while the text is scanned */
+        PyObject *text = Py_NewRef(PySequence_Fast_GET_ITEM(texts, k));
+        Py_ssize_t before = values.len;
+        int failed = text_hashes(text, memo, &values) < 0 || push(&counts, values.len - before) < 0;
+        Py_DECREF(text);
+        if (failed)
             goto done;
     }
     result = Py_BuildValue("(NN)", as_bytes(&values), as_bytes(&counts));
@@ -228,6 +234,76 @@ done:
     PyMem_Free(values.items);
     PyMem_Free(counts.items);
     return result;
+}
+
+/* Buffers of fixed item sizes (numpy arrays, bytes), released together. */
+typedef struct {
+    Py_buffer views[8];
+    int count;
+} Views;
+
+static const void *view(Views *v, PyObject *obj, Py_ssize_t itemsize, int writable, Py_ssize_t *len) {
+    Py_buffer *b = &v->views[v->count];
+    if (PyObject_GetBuffer(obj, b, PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0)) < 0)
+        return NULL;
+    v->count++;
+    if (b->itemsize != itemsize) {
+        PyErr_Format(PyExc_ValueError, "expected items of %zd bytes, got %zd", itemsize, b->itemsize);
+        return NULL;
+    }
+    *len = b->len / itemsize;
+    return b->buf;
+}
+
+static void release(Views *v) {
+    while (v->count > 0)
+        PyBuffer_Release(&v->views[--v->count]);
+}
+
+PyDoc_STRVAR(lookup_doc,
+             "lookup(keys, memo) -> values\n\n"
+             "memo[k] (an int below 2**64) for every key of the sequence `keys` (native uint64\n"
+             "bytes).");
+
+static PyObject *lookup(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "lookup(keys: Sequence, memo: dict)");
+        return NULL;
+    }
+    PyObject *keys = PySequence_Fast(args[0], "lookup() expects a sequence of keys");
+    if (keys == NULL)
+        return NULL;
+    PyObject *memo = args[1];
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(keys);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint64_t));
+    if (out == NULL)
+        goto fail;
+    uint64_t *values = (uint64_t *)PyBytes_AS_STRING(out);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (PySequence_Fast_GET_SIZE(keys) != n) { /* a memo function changed the list */
+            PyErr_SetString(PyExc_RuntimeError, "lookup: the keys changed during the lookup");
+            goto fail;
+        }
+        PyObject *key = Py_NewRef(PySequence_Fast_GET_ITEM(keys, k)); /* memo code may drop it */
+        PyObject *value = PyDict_GetItemWithError(memo, key);
+        if (value != NULL)
+            Py_INCREF(value);
+        else if (!PyErr_Occurred())
+            value = PyObject_GetItem(memo, key);
+        Py_DECREF(key);
+        if (value == NULL)
+            goto fail;
+        values[k] = PyLong_AsUnsignedLongLong(value);
+        Py_DECREF(value);
+        if (values[k] == (uint64_t)-1 && PyErr_Occurred())
+            goto fail;
+    }
+    Py_DECREF(keys);
+    return out;
+fail:
+    Py_DECREF(keys);
+    Py_XDECREF(out);
+    return NULL;
 }
 
 PyDoc_STRVAR(minhash_doc,
@@ -242,24 +318,22 @@ static PyObject *minhash(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         PyErr_SetString(PyExc_TypeError, "minhash(shingles, starts, a, b, out)");
         return NULL;
     }
-    Py_buffer v[5];
-    int got = 0;
+    Views v = {.count = 0};
+    Py_ssize_t n, sets, perms, nb, nout;
+    const uint64_t *x = view(&v, args[0], 8, 0, &n);
+    const int64_t *starts = x ? view(&v, args[1], 8, 0, &sets) : NULL;
+    const uint64_t *a = starts ? view(&v, args[2], 8, 0, &perms) : NULL;
+    const uint64_t *b = a ? view(&v, args[3], 8, 0, &nb) : NULL;
+    uint32_t *out = b ? (uint32_t *)view(&v, args[4], 4, 1, &nout) : NULL;
+    uint64_t *least = NULL;
     PyObject *result = NULL;
-    for (; got < 5; got++) {
-        int flags = got == 4 ? PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE : PyBUF_C_CONTIGUOUS;
-        if (PyObject_GetBuffer(args[got], &v[got], flags) < 0)
-            goto done;
-    }
-    const uint64_t *x = v[0].buf, *a = v[2].buf, *b = v[3].buf;
-    const int64_t *starts = v[1].buf;
-    uint32_t *out = v[4].buf;
-    Py_ssize_t n = v[0].len / 8, sets = v[1].len / 8, perms = v[2].len / 8;
-    if (v[3].len / 8 != perms || v[4].len / 4 != sets * perms) {
+    if (out == NULL)
+        goto done;
+    if (nb != perms || nout != sets * perms) {
         PyErr_SetString(PyExc_ValueError, "minhash: buffer sizes disagree");
         goto done;
     }
-    uint64_t *least = PyMem_Malloc((size_t)(perms ? perms : 1) * sizeof(uint64_t));
-    if (least == NULL) {
+    if ((least = PyMem_Malloc((size_t)(perms ? perms : 1) * sizeof(uint64_t))) == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -277,18 +351,87 @@ static PyObject *minhash(PyObject *self, PyObject *const *args, Py_ssize_t nargs
             out[k * perms + p] = (uint32_t)(least[p] >> 32);
     }
     Py_END_ALLOW_THREADS
-    PyMem_Free(least);
     result = Py_NewRef(Py_None);
 done:
-    while (got-- > 0)
-        PyBuffer_Release(&v[got]);
+    PyMem_Free(least);
+    release(&v);
+    return result;
+}
+
+PyDoc_STRVAR(blocks_doc,
+             "blocks(a_seeds, a_repeats, b_seeds, b_repeats, b_sorted, b_order, max_repeats, n)\n"
+             "    -> quads\n\n"
+             "The exact blocks of two texts' seed (n-gram) hashes, as (a0, a1, b0, b1) int64 quads\n"
+             "in (a0, b0) order: maximal runs where a_seeds[i + k] == b_seeds[j + k], neither seed\n"
+             "occurring more than `max_repeats` times in its text (`*_repeats`: occurrences in the\n"
+             "own text). A run of seeds i..i+m covers tokens [i, i + m + n). `b_sorted` is b_seeds\n"
+             "sorted stably by `b_order` (b_sorted[k] == b_seeds[b_order[k]]).");
+
+static PyObject *blocks(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    long long max_repeats, n;
+    if (nargs != 8 || (max_repeats = PyLong_AsLongLong(args[6])) == -1 || (n = PyLong_AsLongLong(args[7])) == -1) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "blocks() takes 8 arguments");
+        return NULL;
+    }
+    Views v = {.count = 0};
+    Py_ssize_t na, nar, nb, nbr, ns, no;
+    const uint64_t *as = view(&v, args[0], 8, 0, &na);
+    const int64_t *ar = as ? view(&v, args[1], 8, 0, &nar) : NULL;
+    const uint64_t *bs = ar ? view(&v, args[2], 8, 0, &nb) : NULL;
+    const int64_t *br = bs ? view(&v, args[3], 8, 0, &nbr) : NULL;
+    const uint64_t *sorted = br ? view(&v, args[4], 8, 0, &ns) : NULL;
+    const int64_t *order = sorted ? view(&v, args[5], 8, 0, &no) : NULL;
+    Int64s quads = {0};
+    PyObject *result = NULL;
+    if (order == NULL)
+        goto done;
+    if (nar != na || nbr != nb || ns != nb || no != nb) {
+        PyErr_SetString(PyExc_ValueError, "blocks: array sizes disagree");
+        goto done;
+    }
+#define MATCH(i, j) (as[i] == bs[j] && ar[i] <= max_repeats && br[j] <= max_repeats)
+    for (Py_ssize_t i = 0; i < na; i++) {
+        if (ar[i] > max_repeats)
+            continue;
+        Py_ssize_t lo = 0, hi = nb; /* the first sorted seed >= as[i] */
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (sorted[mid] < as[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (Py_ssize_t k = lo; k < nb && sorted[k] == as[i]; k++) {
+            Py_ssize_t j = order[k];
+            if (order[k] < 0 || order[k] >= nb) {
+                PyErr_SetString(PyExc_ValueError, "blocks: b_order out of range");
+                goto done;
+            }
+            if (br[j] > max_repeats || (i > 0 && j > 0 && MATCH(i - 1, j - 1)))
+                continue; /* not a seed worth matching, or inside a block found already */
+            Py_ssize_t m = 1;
+            while (i + m < na && j + m < nb && MATCH(i + m, j + m))
+                m++;
+            if (push(&quads, i) < 0 || push(&quads, i + m - 1 + n) < 0 || push(&quads, j) < 0 ||
+                push(&quads, j + m - 1 + n) < 0)
+                goto done;
+        }
+    }
+#undef MATCH
+    result = as_bytes(&quads);
+done:
+    PyMem_Free(quads.items);
+    release(&v);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"words", (PyCFunction)(void (*)(void))words, METH_FASTCALL, words_doc},
     {"hashes", (PyCFunction)(void (*)(void))hashes, METH_FASTCALL, hashes_doc},
+    {"lookup", (PyCFunction)(void (*)(void))lookup, METH_FASTCALL, lookup_doc},
     {"minhash", (PyCFunction)(void (*)(void))minhash, METH_FASTCALL, minhash_doc},
+    {"blocks", (PyCFunction)(void (*)(void))blocks, METH_FASTCALL, blocks_doc},
     {NULL, NULL, 0, NULL},
 };
 

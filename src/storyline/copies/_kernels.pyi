@@ -7,6 +7,7 @@ from numpy.typing import NDArray
 
 def words(text: str, memo: dict[str, Any], /) -> tuple[list[Any], bytes, bytes]: ...
 def hashes(texts: Sequence[str], memo: dict[str, Any], /) -> tuple[bytes, bytes]: ...
+def lookup(keys: Sequence[str], memo: dict[str, Any], /) -> bytes: ...
 def minhash(
     shingles: NDArray[Any],
     starts: NDArray[Any],
@@ -15,3 +16,14 @@ def minhash(
     out: NDArray[Any],
     /,
 ) -> None: ...
+def blocks(
+    a_seeds: NDArray[Any],
+    a_repeats: NDArray[Any],
+    b_seeds: NDArray[Any],
+    b_repeats: NDArray[Any],
+    b_sorted: NDArray[Any],
+    b_order: NDArray[Any],
+    max_repeats: int,
+    n: int,
+    /,
+) -> bytes: ...

@@ -34,6 +34,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from storyline.article import Article
+from storyline.copies import _kernels
 from storyline.copies.arrays import I64, runs
 from storyline.copies.fingerprints import U64, article_tokens, ngram_hashes, token_hashes
 from storyline.copies.metadata import version_notes
@@ -58,7 +59,8 @@ class Text:
     grams: U64  # hashes of the `ngram_words`-grams (Jaccard, containment, anchors)
     distinct_grams: U64
     seeds: U64  # hashes of the `seed_words`-grams (alignment seeds)
-    seed_order: I64  # seeds[seed_order] is sorted
+    seed_order: I64  # seeds[seed_order] is sorted (stably)
+    sorted_seeds: U64
     seed_repeats: I64  # how often each seed occurs in this text
     numbers: list[int]
     quotes: list[int]
@@ -85,6 +87,7 @@ class Text:
             sorted_grams[runs(sorted_grams)[0]],
             seeds,
             order,
+            ordered,
             repeats,
             _running_count(tokens.numeric),
             _running_count(tokens.quoted),
@@ -163,27 +166,6 @@ class Alignment:
         return mask
 
 
-def _seed_matches(
-    a: Text, b: Text, max_repeats: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Positions (i in A, j in B) with equal seeds, skipping seeds repeated too often."""
-    empty = np.zeros(0, dtype=np.int64)
-    if len(a.seeds) == 0 or len(b.seeds) == 0:
-        return empty, empty
-    sorted_b = b.seeds[b.seed_order]
-    lo = np.searchsorted(sorted_b, a.seeds, side="left")
-    hi = np.searchsorted(sorted_b, a.seeds, side="right")
-    in_b = hi - lo
-    counts = np.where((a.seed_repeats <= max_repeats) & (in_b <= max_repeats), in_b, 0)
-    total = int(counts.sum())
-    if total == 0:
-        return empty, empty
-    ai = np.repeat(np.arange(len(a.seeds), dtype=np.int64), counts)
-    first = np.repeat(lo - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-    bj = b.seed_order[first + np.arange(total)].astype(np.int64)
-    return ai, bj
-
-
 def _overlap(a: Text, b: Text) -> tuple[int, int, int]:
     """(distinct in A, distinct in B, distinct in both) of the two texts' n-grams."""
     ua, ub = a.distinct_grams, b.distinct_grams
@@ -193,21 +175,20 @@ def _overlap(a: Text, b: Text) -> tuple[int, int, int]:
     return len(ua), len(ub), int(np.count_nonzero(ub[pos] == ua))
 
 
-def _blocks(ai: npt.NDArray[np.int64], bj: npt.NDArray[np.int64], n: int) -> list[Block]:
-    if len(ai) == 0:
-        return []
-    diag = bj - ai
-    order = np.lexsort((ai, diag))
-    ai, diag = ai[order], diag[order]
-    brk = np.flatnonzero((diag[1:] != diag[:-1]) | (ai[1:] != ai[:-1] + 1)) + 1
-    starts = np.concatenate(([0], brk))
-    ends = np.concatenate((brk, [len(ai)])) - 1
-    blocks = [
-        Block(int(ai[s]), int(ai[e]) + n, int(ai[s] + diag[s]), int(ai[e] + diag[s]) + n)
-        for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
-    ]
-    blocks.sort(key=lambda b: (b.a0, b.b0))
-    return blocks
+def _blocks(a: Text, b: Text, settings: CopySettings) -> list[Block]:
+    """Exact runs of equal seeds, in (a0, b0) order; seeds repeated too often are skipped."""
+    quads = _kernels.blocks(
+        a.seeds,
+        a.seed_repeats,
+        b.seeds,
+        b.seed_repeats,
+        b.sorted_seeds,
+        b.seed_order,
+        settings.max_seed_repeats,
+        settings.seed_words,
+    )
+    rows = np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist()
+    return [Block(*row) for row in rows]
 
 
 def _number_conflict(a: Text, b: Text, a0: int, a1: int, b0: int, b1: int) -> int:
@@ -353,8 +334,7 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
     """Align two texts (see the module docstring). `common` holds boilerplate anchor hashes."""
     ta, tb = a.tokens, b.tokens
     n = settings.ngram_words
-    ai, bj = _seed_matches(a, b, settings.max_seed_repeats)
-    chains, conflicts = _chain(_blocks(ai, bj, settings.seed_words), a, b, settings)
+    chains, conflicts = _chain(_blocks(a, b, settings), a, b, settings)
     chains.sort(key=lambda c: (-sum(x.length for x in c.blocks), c.blocks[0].a0, c.blocks[0].b0))
     taken_a: list[tuple[int, int]] = []
     taken_b: list[tuple[int, int]] = []

@@ -60,10 +60,9 @@ def _normalise(raw: str) -> str:
 
 
 class Memo(dict[str, V]):
-    """A function of a word, remembered. Looked up from C (the word scanner, or
-    `map(memo.__getitem__, words)`), so the per-token work stays out of the bytecode loop; a miss
-    calls the function once. Emptied when it grows past `limit` words, so memory stays bounded
-    on an endless stream."""
+    """A function of a word, remembered. Looked up from C (`_kernels.c`), so the per-token work
+    stays out of the bytecode loop; a miss calls the function once. Emptied when it grows past
+    `limit` words, so memory stays bounded on an endless stream."""
 
     def __init__(self, fn: Callable[[str], V], limit: int = 1 << 21) -> None:
         super().__init__()
@@ -75,9 +74,10 @@ class Memo(dict[str, V]):
         return value
 
     def lookup_array(self, words: Sequence[str], dtype: npt.DTypeLike) -> npt.NDArray[Any]:
-        out = np.fromiter(map(self.__getitem__, words), dtype=dtype, count=len(words))
+        """The values (ints below 2**64, or bools) of `words`, as an array of `dtype`."""
+        values = np.frombuffer(_kernels.lookup(words, self), dtype=np.uint64)
         self._bound()
-        return out
+        return values.astype(dtype, copy=False)
 
     def of_words(self, text: str) -> tuple[list[V], I64, I64]:
         """The value of every word of `text` as written (`patterns.WORD`), with its offsets."""
