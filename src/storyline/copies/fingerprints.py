@@ -10,10 +10,10 @@ A `DocPrint` keeps only numpy arrays and counts, never the text.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +24,6 @@ from storyline.copies import _kernels
 from storyline.copies.arrays import distinct
 from storyline.copies.records import DEFAULTS, CopySettings
 from storyline.copies.tokens import Memo, Tokens, normalise, tokenize
-from storyline.workers import pickled_by_fields
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
@@ -104,7 +103,6 @@ def estimate_jaccard(sig_a: U32, sig_b: U32) -> float:
     return float(np.mean(sig_a == sig_b))
 
 
-@pickled_by_fields
 @dataclass(frozen=True, slots=True, eq=False)
 class DocPrint:
     """What the candidate step keeps per document: a few counts and compact arrays, no text.
@@ -131,13 +129,45 @@ def shingles_of(hashes: U64, n: int) -> U64:
     return distinct(grams if len(grams) or not len(hashes) else _short(hashes))
 
 
-def fingerprint_batch(articles: Sequence[Article], settings: CopySettings) -> list[DocPrint]:
+Doc = tuple[str, str, str | None]
+"""What fingerprinting reads of an article: (id, text, published)."""
+
+
+class PrintBatch(NamedTuple):
+    """A batch's fingerprints as columns: what a worker sends back (a few arrays pickle far
+    faster than an object and two small arrays per document)."""
+
+    ids: list[str]
+    published: list[str | None]
+    words: list[int]
+    text_hashes: list[int]
+    signatures: U32  # one row per document
+    anchors: U64  # every document's anchors, concatenated
+    anchor_bounds: list[int]  # document k's anchors: anchors[bounds[k] : bounds[k + 1]]
+
+    def prints(self) -> list[DocPrint]:
+        bounds = self.anchor_bounds
+        return [
+            DocPrint(doc_id, words, text_hash, signature, self.anchors[lo:hi], published)
+            for doc_id, words, text_hash, signature, published, lo, hi in zip(
+                self.ids,
+                self.words,
+                self.text_hashes,
+                self.signatures,
+                self.published,
+                bounds[:-1],
+                bounds[1:],
+                strict=True,
+            )
+        ]
+
+
+def fingerprint_batch(docs: Sequence[Doc], settings: CopySettings) -> PrintBatch:
     """Fingerprints of many articles at once: words, n-gram hashes, MinHash and anchors each take
     one pass (C or numpy) over the whole batch, so their per-call cost is paid per batch."""
     n = settings.ngram_words
-    flat, sizes = _RAW_HASHES.of_texts([a.text for a in articles])
+    flat, sizes = _RAW_HASHES.of_texts([text for _, text, _ in docs])
     bounds = list(zip((np.cumsum(sizes) - sizes).tolist(), sizes.tolist(), strict=True))
-    hashes = [flat[start : start + size] for start, size in bounds]
     grams = ngram_hashes(flat, n)
     sets = [  # each text's n-grams (with repeats: MinHash and anchors do not mind)
         grams[start : start + size - n + 1] if size >= n else _short(flat[start : start + size])
@@ -149,20 +179,18 @@ def fingerprint_batch(articles: Sequence[Article], settings: CopySettings) -> li
     starts = (np.cumsum(counts) - counts)[filled]
     signatures = np.full((len(sets), settings.num_perm), _EMPTY_SIGNATURE, dtype=np.uint32)
     signatures[filled] = minhash_rows(shingles, starts, settings.num_perm, settings.seed)
-    anchors = _anchors(shingles, counts, settings.anchor_modulo)
-    return [
-        DocPrint(
-            id=article.id,
-            words=len(doc_hashes),
-            text_hash=xxhash.xxh3_64_intdigest(doc_hashes.tobytes()),
-            signature=signature,
-            anchors=doc_anchors,
-            published=article.published,
-        )
-        for article, doc_hashes, signature, doc_anchors in zip(
-            articles, hashes, signatures, anchors, strict=True
-        )
-    ]
+    anchors, anchor_bounds = _anchors(shingles, counts, settings.anchor_modulo)
+    return PrintBatch(
+        ids=[doc_id for doc_id, _, _ in docs],
+        published=[published for _, _, published in docs],
+        words=sizes.tolist(),
+        text_hashes=[
+            xxhash.xxh3_64_intdigest(flat[start : start + size].tobytes()) for start, size in bounds
+        ],
+        signatures=signatures,
+        anchors=anchors,
+        anchor_bounds=anchor_bounds,
+    )
 
 
 def _short(hashes: U64) -> U64:
@@ -170,9 +198,10 @@ def _short(hashes: U64) -> U64:
     return ngram_hashes(hashes, len(hashes)) if len(hashes) else hashes
 
 
-def _anchors(shingles: U64, counts: npt.NDArray[np.int64], modulo: int) -> list[U64]:
-    """Each set's distinct sampled n-grams (`hash % modulo == 0`), sorted; the sets are
-    consecutive runs of `counts` shingles."""
+def _anchors(shingles: U64, counts: npt.NDArray[np.int64], modulo: int) -> tuple[U64, list[int]]:
+    """Each set's distinct sampled n-grams (`hash % modulo == 0`), sorted, concatenated, and
+    where each set's begin (one bound more than sets); the sets are consecutive runs of
+    `counts` shingles."""
     doc = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
     if modulo > 1:
         keep = shingles % np.uint64(modulo) == 0
@@ -182,8 +211,8 @@ def _anchors(shingles: U64, counts: npt.NDArray[np.int64], modulo: int) -> list[
     new = np.ones(len(shingles), dtype=np.bool_)
     new[1:] = (shingles[1:] != shingles[:-1]) | (doc[1:] != doc[:-1])
     shingles, doc = shingles[new], doc[new]
-    bounds = np.searchsorted(doc, np.arange(len(counts) + 1)).tolist()
-    return [shingles[lo:hi] for lo, hi in itertools.pairwise(bounds)]
+    bounds: list[int] = np.searchsorted(doc, np.arange(len(counts) + 1)).tolist()
+    return shingles, bounds
 
 
 def article_tokens(article: Article) -> Tokens:
@@ -193,4 +222,5 @@ def article_tokens(article: Article) -> Tokens:
 
 def fingerprint(article: Article, settings: CopySettings | None = None) -> DocPrint:
     """The compact fingerprint of one clean article."""
-    return fingerprint_batch([article], settings or DEFAULTS)[0]
+    doc = (article.id, article.text, article.published)
+    return fingerprint_batch([doc], settings or DEFAULTS).prints()[0]

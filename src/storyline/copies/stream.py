@@ -46,10 +46,12 @@ def fingerprint_all(
     workers: int = 1,
     batch: int = 500,
 ) -> Iterator[DocPrint]:
-    """Fingerprints of a stream of articles, in stream order."""
+    """Fingerprints of a stream of articles, in stream order. Workers get only what they read
+    of an article (id, text, date) and send columns back (`PrintBatch`)."""
     job = partial(fingerprint_batch, settings=settings or DEFAULTS)
-    for prints in ordered_map(job, batched(articles, batch), workers):
-        yield from prints
+    docs = ((a.id, a.text, a.published) for a in articles)
+    for prints in ordered_map(job, batched(docs, batch), workers):
+        yield from prints.prints()
 
 
 Recall = Callable[
@@ -129,6 +131,13 @@ class _Families:
             self.parent[max(rx, ry)] = min(rx, ry)
 
 
+def _pair_batch(candidates: int) -> int:
+    """Pairs per task: 2000, or fewer when there are few candidates, so that they still make
+    enough batches to keep a pool of workers busy (`ordered_map` runs a handful in-process).
+    It depends on the candidates alone, never on the workers: what is skipped depends on it."""
+    return min(2000, max(250, candidates // 16))
+
+
 @overload
 def relate_candidates(
     candidates: Candidates,
@@ -138,7 +147,7 @@ def relate_candidates(
     diffs: bool = False,
     recall: None = None,
     workers: int = 1,
-    batch_pairs: int = 2000,
+    batch_pairs: int | None = None,
 ) -> Iterator[tuple[Copy, Diff | None]]: ...
 
 
@@ -151,7 +160,7 @@ def relate_candidates(
     diffs: bool = False,
     recall: Recall,
     workers: int = 1,
-    batch_pairs: int = 2000,
+    batch_pairs: int | None = None,
 ) -> Iterator[tuple[Copy | Recalled, Diff | None]]: ...
 
 
@@ -163,21 +172,22 @@ def relate_candidates(
     diffs: bool = False,
     recall: Recall | None = None,
     workers: int = 1,
-    batch_pairs: int = 2000,
+    batch_pairs: int | None = None,
 ) -> Iterator[tuple[Copy | Recalled, Diff | None]]:
     """Align and relate the candidate pairs, in candidate order; yields (copy, diff), rejected
     pairs included (`relation` None, diff None). Diffs are computed for related pairs only when
     `diffs` is set (then nothing is recalled). Texts are fetched `batch_pairs` pairs at a time.
     A pair whose verdict `recall` knows is yielded as `Recalled` (diff None), not aligned."""
     settings = settings or DEFAULTS
+    size = batch_pairs or _pair_batch(len(candidates))
     if diffs:
         recall = None
     families = _Families()
 
     def jobs() -> Iterator[_PairJob]:
         ids = candidates.ids
-        for start in range(0, len(candidates), batch_pairs):
-            end = start + batch_pairs
+        for start in range(0, len(candidates), size):
+            end = start + size
             rows = zip(
                 candidates.pairs[start:end].tolist(),
                 candidates.by[start:end].tolist(),
