@@ -10,7 +10,7 @@ import pytest
 from storyline.copies import _kernels
 from storyline.copies.fingerprints import minhash_rows, permutations
 from storyline.copies.patterns import WORD
-from storyline.copies.tokens import Memo
+from storyline.copies.tokens import Token, text_hashes, tokenize
 
 # characters at every boundary of patterns.WORD: separators of numbers, apostrophes, line-break
 # hyphens, non-ASCII letters and digits (Arabic-Indic "٠١" are decimal, "²½" numeric only),
@@ -19,8 +19,8 @@ _ALPHABET = list("ab1 2.,/-'’‘`´\n\t_éẞ\u0301\u0660\u0661²½—“")
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    _, starts, ends = Memo(str).of_words(text)
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+    toks = tokenize(text)
+    return list(zip(toks.starts.tolist(), toks.ends.tolist(), strict=True))
 
 
 @pytest.mark.parametrize(
@@ -44,34 +44,52 @@ def test_the_scanner_agrees_with_the_regex_on_random_strings() -> None:
         assert _spans(text) == [m.span() for m in WORD.finditer(text)], repr(text)
 
 
-def test_memo_values_come_from_the_dict_or_its_function_once() -> None:
-    calls: list[str] = []
+class _Memo(dict[str, Token]):
+    """A memo whose misses are counted (and can be made to fail)."""
 
-    def upper(word: str) -> str:
-        calls.append(word)
-        return word.upper()
+    def __init__(self, fail: bool = False) -> None:
+        super().__init__()
+        self.misses: list[str] = []
+        self.fail = fail
 
-    memo = Memo(upper)
-    memo["the"] = "THE!"
-    values, _, _ = memo.of_words("the cat the cat")
-    assert values == ["THE!", "CAT", "THE!", "CAT"]
-    assert calls == ["cat"]
-    hashes, counts = Memo(len).of_texts(["a bb", "", "ccc"])
-    assert hashes.tolist() == [1, 2, 3] and counts.tolist() == [2, 0, 1]
-    flags = Memo(lambda word: word.isdigit()).lookup_array(("1", "a", "22"), np.bool_)
-    assert flags.tolist() == [True, False, True]
+    def __missing__(self, raw: str) -> Token:
+        self.misses.append(raw)
+        if self.fail:
+            raise ValueError(raw)
+        value = self[raw] = Token(raw.upper(), len(raw), raw.isdigit())
+        return value
 
 
-def test_a_failing_memo_function_raises_and_bad_values_are_refused() -> None:
-    def broken(word: str) -> int:
-        raise ValueError(word)
+def test_tokens_come_from_the_memo_or_its_function_once() -> None:
+    memo = _Memo()
+    memo["the"] = Token("THE!", 7, False)
+    words, hashes, flags, starts, ends = _kernels.tokens("the 12 the 12", memo)
+    assert words == ["THE!", "12", "THE!", "12"] and memo.misses == ["12"]
+    assert np.frombuffer(hashes, dtype=np.uint64).tolist() == [7, 2, 7, 2]
+    assert list(flags) == [0, 1, 0, 1]
+    assert np.frombuffer(starts, dtype=np.int64).tolist() == [0, 4, 7, 11]
+    assert np.frombuffer(ends, dtype=np.int64).tolist() == [3, 6, 10, 13]
+    hashes, counts = _kernels.hashes(["a bb", "", "ccc"], _Memo())
+    assert np.frombuffer(hashes, dtype=np.uint64).tolist() == [1, 2, 3]
+    assert np.frombuffer(counts, dtype=np.int64).tolist() == [2, 0, 1]
 
+
+def test_hashes_are_the_token_hashes_of_the_words() -> None:
+    texts = ["He said 5,456,000 “Empty-handed”.", "", "Vau-\nclier's"]
+    flat, counts = text_hashes(texts)
+    assert flat.tolist() == [h for t in texts for h in tokenize(t).hashes.tolist()]
+    assert counts.tolist() == [5, 0, 1]
+
+
+def test_a_failing_memo_raises_and_bad_tokens_are_refused() -> None:
     with pytest.raises(ValueError, match="cat"):
-        Memo(broken).of_words("cat")
+        _kernels.tokens("cat", _Memo(fail=True))
     with pytest.raises(OverflowError):
-        Memo(lambda word: -1).of_texts(["cat"])
+        _kernels.hashes(["cat"], {"cat": Token("cat", -1, False)})
+    with pytest.raises(TypeError, match="tuple of 3"):
+        _kernels.tokens("cat", {"cat": "cat"})
     with pytest.raises(TypeError):
-        Memo(str).of_words(b"bytes")  # type: ignore[arg-type]
+        _kernels.tokens(b"bytes", _Memo())  # type: ignore[arg-type]
 
 
 def test_blocks_are_the_maximal_runs_of_equal_seeds() -> None:

@@ -1,10 +1,11 @@
 /* The copies stage's per-token and per-shingle loops, in C.
 
-   Profiles put a third of the stage in three loops that Python can only run per element:
-   finding words (`patterns.WORD`), looking each one up in a memo of its normal form or hash,
-   and MinHash's multiply-add-minimum over every shingle and permutation. Everything else stays
-   in Python and numpy; these functions give exactly what the Python versions gave
-   (tests/copies/test_kernels.py checks the word scanner against the regex).
+   Profiles put most of the stage in loops that Python can only run per element: finding words
+   (`patterns.WORD`) and looking each one up in the memo of what it stands for (`tokens.Token`:
+   normal form, hash, number flag), MinHash's multiply-add-minimum over every shingle and
+   permutation, and matching two texts' seeds into exact blocks. Everything else stays in Python
+   and numpy; these functions give exactly what the Python versions gave (tests/copies/
+   test_kernels.py checks them against the regex and against plain Python).
 
    A word, as `patterns.WORD` matches it, scanning left to right:
      \d+(?:[.,/-]\d+)+                     a number with inner separators ("5,456,000"), or
@@ -114,8 +115,9 @@ static int chars_of(PyObject *text, Chars *s) {
     return 0;
 }
 
-/* memo[word] as a new reference: the dict's own entry, else its __missing__ (which fills it). */
-static PyObject *remembered(PyObject *memo, PyObject *text, Py_ssize_t start, Py_ssize_t end) {
+/* memo[word] as a new reference, checked to be a token (a tuple: normal form, hash, flag): the
+   dict's own entry, else its __missing__ (which fills it). */
+static PyObject *token(PyObject *memo, PyObject *text, Py_ssize_t start, Py_ssize_t end) {
     PyObject *word = PyUnicode_Substring(text, start, end);
     if (word == NULL)
         return NULL;
@@ -125,26 +127,51 @@ static PyObject *remembered(PyObject *memo, PyObject *text, Py_ssize_t start, Py
     else if (!PyErr_Occurred())
         value = PyObject_GetItem(memo, word);
     Py_DECREF(word);
+    if (value != NULL && !(PyTuple_Check(value) && PyTuple_GET_SIZE(value) == 3)) {
+        PyErr_Format(PyExc_TypeError, "a token must be a tuple of 3, got %.100s", Py_TYPE(value)->tp_name);
+        Py_CLEAR(value);
+    }
     return value;
 }
 
-/* A growable int64 array. */
+static int token_hash(PyObject *token, uint64_t *hash) {
+    *hash = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(token, 1));
+    return *hash == (uint64_t)-1 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* Growable arrays of int64 and of bytes. */
 typedef struct {
     int64_t *items;
     Py_ssize_t len, cap;
 } Int64s;
 
-static int push(Int64s *a, int64_t v) {
-    if (a->len == a->cap) {
-        Py_ssize_t cap = a->cap ? 2 * a->cap : 256;
-        int64_t *items = PyMem_Realloc(a->items, (size_t)cap * sizeof(int64_t));
-        if (items == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        a->items = items;
-        a->cap = cap;
+typedef struct {
+    uint8_t *items;
+    Py_ssize_t len, cap;
+} Bytes;
+
+static int grow(void **items, Py_ssize_t *cap, size_t itemsize) {
+    Py_ssize_t more = *cap ? 2 * *cap : 256;
+    void *bigger = PyMem_Realloc(*items, (size_t)more * itemsize);
+    if (bigger == NULL) {
+        PyErr_NoMemory();
+        return -1;
     }
+    *items = bigger;
+    *cap = more;
+    return 0;
+}
+
+static int push(Int64s *a, int64_t v) {
+    if (a->len == a->cap && grow((void **)&a->items, &a->cap, sizeof(int64_t)) < 0)
+        return -1;
+    a->items[a->len++] = v;
+    return 0;
+}
+
+static int push_byte(Bytes *a, uint8_t v) {
+    if (a->len == a->cap && grow((void **)&a->items, &a->cap, 1) < 0)
+        return -1;
     a->items[a->len++] = v;
     return 0;
 }
@@ -153,60 +180,71 @@ static PyObject *as_bytes(Int64s *a) {
     return PyBytes_FromStringAndSize((const char *)a->items, a->len * (Py_ssize_t)sizeof(int64_t));
 }
 
-PyDoc_STRVAR(words_doc,
-             "words(text, memo) -> (values, starts, ends)\n\n"
-             "memo[w] for every word w of `text`, in order (a list), and the words' start and end\n"
-             "offsets (native int64 bytes).");
+PyDoc_STRVAR(tokens_doc,
+             "tokens(text, memo) -> (words, hashes, flags, starts, ends)\n\n"
+             "For every word w of `text`, in order, memo[w] is a token (word, hash, flag): the\n"
+             "words as a list, the hashes (ints below 2**64) as native uint64 bytes, the flags\n"
+             "as bytes of 0 or 1, and w's start and end offsets as native int64 bytes.");
 
-static PyObject *words(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+static PyObject *tokens(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 2 || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "words(text: str, memo: dict)");
+        PyErr_SetString(PyExc_TypeError, "tokens(text: str, memo: dict)");
         return NULL;
     }
-    PyObject *text = args[0], *memo = args[1], *values = NULL, *result = NULL;
+    PyObject *text = args[0], *memo = args[1], *words = NULL, *result = NULL;
     Chars s;
-    Int64s starts = {0}, ends = {0};
-    if (chars_of(text, &s) < 0 || (values = PyList_New(0)) == NULL)
+    Int64s hashes = {0}, starts = {0}, ends = {0};
+    Bytes flags = {0};
+    if (chars_of(text, &s) < 0 || (words = PyList_New(0)) == NULL)
         goto done;
     Py_ssize_t pos = 0, start, end;
     while (next_word(&s, &pos, &start, &end)) {
-        PyObject *value = remembered(memo, text, start, end);
-        if (value == NULL)
+        PyObject *tok = token(memo, text, start, end);
+        if (tok == NULL)
             goto done;
-        int failed = PyList_Append(values, value);
-        Py_DECREF(value);
-        if (failed || push(&starts, start) < 0 || push(&ends, end) < 0)
+        uint64_t hash;
+        int flag = PyObject_IsTrue(PyTuple_GET_ITEM(tok, 2));
+        int failed = flag < 0 || token_hash(tok, &hash) < 0 ||
+                     PyList_Append(words, PyTuple_GET_ITEM(tok, 0)) < 0;
+        Py_DECREF(tok);
+        if (failed || push(&hashes, (int64_t)hash) < 0 || push_byte(&flags, (uint8_t)flag) < 0 ||
+            push(&starts, start) < 0 || push(&ends, end) < 0)
             goto done;
     }
-    result = Py_BuildValue("(ONN)", values, as_bytes(&starts), as_bytes(&ends));
+    result = Py_BuildValue("(ONNNN)", words, as_bytes(&hashes),
+                           PyBytes_FromStringAndSize((const char *)flags.items, flags.len), as_bytes(&starts),
+                           as_bytes(&ends));
 done:
-    Py_XDECREF(values);
+    Py_XDECREF(words);
+    PyMem_Free(hashes.items);
+    PyMem_Free(flags.items);
     PyMem_Free(starts.items);
     PyMem_Free(ends.items);
     return result;
 }
 
-/* Appends memo[w] (a uint64) for every word w of `text` to `values`; 0, or -1 on an error. */
+/* Appends the hash of every word of `text` to `values`; 0, or -1 on an error. */
 static int text_hashes(PyObject *text, PyObject *memo, Int64s *values) {
     Chars s;
     if (chars_of(text, &s) < 0)
         return -1;
     Py_ssize_t pos = 0, start, end;
     while (next_word(&s, &pos, &start, &end)) {
-        PyObject *value = remembered(memo, text, start, end);
-        if (value == NULL)
+        PyObject *tok = token(memo, text, start, end);
+        if (tok == NULL)
             return -1;
-        uint64_t h = PyLong_AsUnsignedLongLong(value);
-        Py_DECREF(value);
-        if ((h == (uint64_t)-1 && PyErr_Occurred()) || push(values, (int64_t)h) < 0)
+        uint64_t hash;
+        int failed = token_hash(tok, &hash) < 0;
+        Py_DECREF(tok);
+        if (failed || push(values, (int64_t)hash) < 0)
             return -1;
     }
     return 0;
 }
 
 PyDoc_STRVAR(hashes_doc,
-             "hashes(texts, memo) -> (values, counts)\n\n"
-             "memo[w] (an int below 2**64) for every word w of every text, concatenated (native\n"
+             "hashes(texts, memo) -> (hashes, counts)\n\n"
+             "The hashes of the tokens memo[w] of every word w of every text, concatenated (native\n"
              "uint64 bytes), and each text's word count (native int64 bytes).");
 
 static PyObject *hashes(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -258,52 +296,6 @@ static const void *view(Views *v, PyObject *obj, Py_ssize_t itemsize, int writab
 static void release(Views *v) {
     while (v->count > 0)
         PyBuffer_Release(&v->views[--v->count]);
-}
-
-PyDoc_STRVAR(lookup_doc,
-             "lookup(keys, memo) -> values\n\n"
-             "memo[k] (an int below 2**64) for every key of the sequence `keys` (native uint64\n"
-             "bytes).");
-
-static PyObject *lookup(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "lookup(keys: Sequence, memo: dict)");
-        return NULL;
-    }
-    PyObject *keys = PySequence_Fast(args[0], "lookup() expects a sequence of keys");
-    if (keys == NULL)
-        return NULL;
-    PyObject *memo = args[1];
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(keys);
-    PyObject *out = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint64_t));
-    if (out == NULL)
-        goto fail;
-    uint64_t *values = (uint64_t *)PyBytes_AS_STRING(out);
-    for (Py_ssize_t k = 0; k < n; k++) {
-        if (PySequence_Fast_GET_SIZE(keys) != n) { /* a memo function changed the list */
-            PyErr_SetString(PyExc_RuntimeError, "lookup: the keys changed during the lookup");
-            goto fail;
-        }
-        PyObject *key = Py_NewRef(PySequence_Fast_GET_ITEM(keys, k)); /* memo code may drop it */
-        PyObject *value = PyDict_GetItemWithError(memo, key);
-        if (value != NULL)
-            Py_INCREF(value);
-        else if (!PyErr_Occurred())
-            value = PyObject_GetItem(memo, key);
-        Py_DECREF(key);
-        if (value == NULL)
-            goto fail;
-        values[k] = PyLong_AsUnsignedLongLong(value);
-        Py_DECREF(value);
-        if (values[k] == (uint64_t)-1 && PyErr_Occurred())
-            goto fail;
-    }
-    Py_DECREF(keys);
-    return out;
-fail:
-    Py_DECREF(keys);
-    Py_XDECREF(out);
-    return NULL;
 }
 
 PyDoc_STRVAR(minhash_doc,
@@ -427,16 +419,15 @@ done:
 }
 
 static PyMethodDef methods[] = {
-    {"words", (PyCFunction)(void (*)(void))words, METH_FASTCALL, words_doc},
+    {"tokens", (PyCFunction)(void (*)(void))tokens, METH_FASTCALL, tokens_doc},
     {"hashes", (PyCFunction)(void (*)(void))hashes, METH_FASTCALL, hashes_doc},
-    {"lookup", (PyCFunction)(void (*)(void))lookup, METH_FASTCALL, lookup_doc},
     {"minhash", (PyCFunction)(void (*)(void))minhash, METH_FASTCALL, minhash_doc},
     {"blocks", (PyCFunction)(void (*)(void))blocks, METH_FASTCALL, blocks_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_kernels", "The copies stage's per-token and per-shingle loops, in C.", -1, methods,
+    PyModuleDef_HEAD_INIT, "_kernels", "The copies stage's per-token, per-shingle and per-seed loops, in C.", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&module); }

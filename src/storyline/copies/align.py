@@ -35,8 +35,8 @@ from rapidfuzz import fuzz
 
 from storyline.article import Article
 from storyline.copies import _kernels
-from storyline.copies.arrays import I64, runs
-from storyline.copies.fingerprints import U64, article_tokens, ngram_hashes, token_hashes
+from storyline.copies.arrays import I64, U64, runs
+from storyline.copies.fingerprints import article_tokens, ngram_hashes
 from storyline.copies.metadata import version_notes
 from storyline.copies.records import DEFAULTS, CopySettings, Passage
 from storyline.copies.tokens import Tokens
@@ -69,7 +69,7 @@ class Text:
     @classmethod
     def of(cls, article: Article, settings: CopySettings) -> Text:
         tokens = article_tokens(article)
-        hashes = token_hashes(tokens.words)
+        hashes = tokens.hashes
         grams = ngram_hashes(hashes, settings.ngram_words)
         seeds = (
             grams

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
 A = npt.NDArray[Any]  # any integer dtype; results keep the input's
 
 

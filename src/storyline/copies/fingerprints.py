@@ -21,25 +21,14 @@ import xxhash
 
 from storyline.article import Article
 from storyline.copies import _kernels
-from storyline.copies.arrays import distinct
+from storyline.copies.arrays import U64, distinct
 from storyline.copies.records import DEFAULTS, CopySettings
-from storyline.copies.tokens import Memo, Tokens, normalise, tokenize
+from storyline.copies.tokens import Tokens, text_hashes, tokenize
 
-U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd: the polynomial base of n-gram hashes
 _EMPTY_SIGNATURE = np.uint32(0xFFFFFFFF)
-
-
-_HASHES = Memo(lambda word: xxhash.xxh3_64_intdigest(word.encode("utf-8")))
-_RAW_HASHES = Memo(lambda raw: _HASHES[normalise(raw)])  # a word as written -> one lookup
-
-
-def token_hashes(words: Sequence[str]) -> U64:
-    """xxh3 hashes of normalised words."""
-    out: U64 = _HASHES.lookup_array(words, np.uint64)
-    return out
 
 
 def mix64(x: U64) -> U64:
@@ -166,7 +155,7 @@ def fingerprint_batch(docs: Sequence[Doc], settings: CopySettings) -> PrintBatch
     """Fingerprints of many articles at once: words, n-gram hashes, MinHash and anchors each take
     one pass (C or numpy) over the whole batch, so their per-call cost is paid per batch."""
     n = settings.ngram_words
-    flat, sizes = _RAW_HASHES.of_texts([text for _, text, _ in docs])
+    flat, sizes = text_hashes([text for _, text, _ in docs])
     bounds = list(zip((np.cumsum(sizes) - sizes).tolist(), sizes.tolist(), strict=True))
     grams = ngram_hashes(flat, n)
     sets = [  # each text's n-grams (with repeats: MinHash and anchors do not mind)

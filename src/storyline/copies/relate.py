@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from storyline.copies.align import Alignment, Text, misread_words
-from storyline.copies.fingerprints import minhash, shingles_of, token_hashes
+from storyline.copies.fingerprints import minhash, shingles_of
 from storyline.copies.metadata import earlier_by_time, wire_credits
 from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation
 from storyline.copies.tokens import surface_key
@@ -56,12 +56,12 @@ def _round(x: float) -> float:
 def jaccard_estimate(a: Text, b: Text, settings: CopySettings) -> float:
     """MinHash estimate of word n-gram Jaccard, for pairs scored without a candidate step."""
     sig_a = minhash(
-        shingles_of(token_hashes(a.tokens.words), settings.ngram_words),
+        shingles_of(a.tokens.hashes, settings.ngram_words),
         settings.num_perm,
         settings.seed,
     )
     sig_b = minhash(
-        shingles_of(token_hashes(b.tokens.words), settings.ngram_words),
+        shingles_of(b.tokens.hashes, settings.ngram_words),
         settings.num_perm,
         settings.seed,
     )

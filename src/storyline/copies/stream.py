@@ -23,9 +23,10 @@ from typing import Any, overload
 
 from storyline.article import Article
 from storyline.copies.align import Fetch, Text, align_texts
+from storyline.copies.arrays import U64
 from storyline.copies.candidates import BY_EXACT, Candidates, by_names
 from storyline.copies.diff import diff
-from storyline.copies.fingerprints import U64, DocPrint, fingerprint_batch
+from storyline.copies.fingerprints import DocPrint, fingerprint_batch
 from storyline.copies.records import (
     COPY_RELATIONS,
     DEFAULTS,

@@ -3,24 +3,27 @@
 Normalisation makes small surface differences disappear: NFKC, case folding, one apostrophe, and
 hyphens/dashes as word breaks, so "Empty-handed" and "empty handed" give the same two tokens.
 Numbers keep their digits ("1.5", "5.456.000": commas and points are one separator) and are
-flagged, as are number words; tokens inside quotation marks are flagged too.
-Words are found, and looked up in their memo, by the C scanner in `_kernels.c` (it matches
-`patterns.WORD` exactly); only a word's first sighting runs Python.
+flagged, as are number words; tokens inside quotation marks are flagged too. Each word also
+gets a hash (xxh3 of its normal form: never Python's salted `hash()`, so the same on every run
+and machine), which fingerprints and alignment seeds are made of.
+Words are found, and looked up in a memo of what they stand for (`Token`), by the C scanner in
+`_kernels.c` (it matches `patterns.WORD` exactly); only a word's first sighting runs Python.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+import xxhash
 
 from storyline.copies import _kernels
-from storyline.copies.arrays import I64
+from storyline.copies.arrays import I64, U64
 from storyline.copies.patterns import (
     APOSTROPHES,
     DOUBLE_QUOTES,
@@ -31,8 +34,6 @@ from storyline.copies.patterns import (
     QUOTE_OPEN,
 )
 
-V = TypeVar("V")
-
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -41,6 +42,7 @@ class Tokens:
     """Word tokens of one text: `words[i]` is normalised `text[starts[i]:ends[i]]`."""
 
     words: tuple[str, ...]
+    hashes: U64  # of the normalised words
     starts: npt.NDArray[np.int64]
     ends: npt.NDArray[np.int64]
     numeric: npt.NDArray[np.bool_]
@@ -59,51 +61,46 @@ def _normalise(raw: str) -> str:
     return word
 
 
-class Memo(dict[str, V]):
-    """A function of a word, remembered. Looked up from C (`_kernels.c`), so the per-token work
-    stays out of the bytecode loop; a miss calls the function once. Emptied when it grows past
-    `limit` words, so memory stays bounded on an endless stream."""
+class Token(NamedTuple):
+    """What a word as written stands for."""
 
-    def __init__(self, fn: Callable[[str], V], limit: int = 1 << 21) -> None:
+    word: str  # its normal form
+    hash: int  # xxh3 of the normal form
+    numeric: bool  # a figure or a number word
+
+
+def _token(raw: str) -> Token:
+    word = _normalise(raw)
+    numeric = word[:1].isdigit() or word in NUMBER_WORDS
+    return Token(word, xxhash.xxh3_64_intdigest(word.encode("utf-8")), numeric)
+
+
+class _Memo(dict[str, Token]):
+    """Tokens of words as written, remembered: the C scanner looks words up here, so a word
+    runs Python only when first seen. Emptied when it grows past `limit` words, so memory
+    stays bounded on an endless stream."""
+
+    def __init__(self, limit: int) -> None:
         super().__init__()
-        self.fn = fn
         self.limit = limit
 
-    def __missing__(self, word: str) -> V:
-        value = self[word] = self.fn(word)
+    def __missing__(self, raw: str) -> Token:
+        value = self[raw] = _token(raw)
         return value
 
-    def lookup_array(self, words: Sequence[str], dtype: npt.DTypeLike) -> npt.NDArray[Any]:
-        """The values (ints below 2**64, or bools) of `words`, as an array of `dtype`."""
-        values = np.frombuffer(_kernels.lookup(words, self), dtype=np.uint64)
-        self._bound()
-        return values.astype(dtype, copy=False)
-
-    def of_words(self, text: str) -> tuple[list[V], I64, I64]:
-        """The value of every word of `text` as written (`patterns.WORD`), with its offsets."""
-        values, starts, ends = _kernels.words(text, self)
-        self._bound()
-        return values, np.frombuffer(starts, dtype=np.int64), np.frombuffer(ends, dtype=np.int64)
-
-    def of_texts(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.uint64], I64]:
-        """The values (ints below 2**64) of the words of many texts, concatenated, and each
-        text's word count."""
-        values, counts = _kernels.hashes(texts, self)
-        self._bound()
-        return np.frombuffer(values, dtype=np.uint64), np.frombuffer(counts, dtype=np.int64)
-
-    def _bound(self) -> None:
+    def bound(self) -> None:
         if len(self) > self.limit:
             self.clear()
 
 
-_NORMAL = Memo(_normalise)
-_NUMERIC = Memo(lambda word: word[:1].isdigit() or word in NUMBER_WORDS, limit=1 << 18)
+_TOKENS = _Memo(limit=1 << 20)
 
 
-def normalise(raw: str) -> str:
-    """The normalised form of one word as matched by `patterns.WORD`."""
-    return _NORMAL[raw]
+def text_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
+    """The word hashes of many texts, concatenated, and each text's word count."""
+    values, counts = _kernels.hashes(texts, _TOKENS)
+    _TOKENS.bound()
+    return np.frombuffer(values, dtype=np.uint64), np.frombuffer(counts, dtype=np.int64)
 
 
 _SPACE = re.compile(r"\s+")
@@ -152,8 +149,11 @@ def quote_intervals(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tu
 
 def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> Tokens:
     """Tokens of `text`; `paragraphs` (start, end) bound quotations (default: blank-line blocks)."""
-    words, start_arr, end_arr = _NORMAL.of_words(text)
-    numeric = _NUMERIC.lookup_array(words, np.bool_)
+    words, hashes, flags, starts, ends = _kernels.tokens(text, _TOKENS)
+    _TOKENS.bound()
+    start_arr = np.frombuffer(starts, dtype=np.int64)
+    end_arr = np.frombuffer(ends, dtype=np.int64)
+    numeric = np.frombuffer(flags, dtype=np.bool_)
     quoted = np.zeros(len(words), dtype=np.bool_)
     if words and QUOTE_CHARS.search(text):
         bounds = list(paragraphs) if paragraphs is not None else paragraph_bounds(text)
@@ -164,4 +164,6 @@ def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> 
             k = np.searchsorted(q_start, start_arr, side="right") - 1
             inside = k >= 0
             quoted[inside] = start_arr[inside] < q_end[k[inside]]
-    return Tokens(tuple(words), start_arr, end_arr, numeric, quoted)
+    return Tokens(
+        tuple(words), np.frombuffer(hashes, dtype=np.uint64), start_arr, end_arr, numeric, quoted
+    )
