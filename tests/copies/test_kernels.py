@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from storyline.copies import _kernels
-from storyline.copies.fingerprints import minhash_rows, permutations
+from storyline.copies.fingerprints import (
+    minhash_rows,
+    mix64,
+    ngram_hashes,
+    ngram_index,
+    permutations,
+)
 from storyline.copies.patterns import WORD
 from storyline.copies.tokens import Token, text_hashes, tokenize
 
@@ -90,6 +96,31 @@ def test_a_failing_memo_raises_and_bad_tokens_are_refused() -> None:
         _kernels.tokens("cat", {"cat": "cat"})
     with pytest.raises(TypeError):
         _kernels.tokens(b"bytes", _Memo())  # type: ignore[arg-type]
+
+
+def test_ngram_hashes_are_the_mixed_polynomial_of_the_word_hashes() -> None:
+    rng = np.random.default_rng(5)
+    words = rng.integers(0, 2**64 - 1, size=40, dtype=np.uint64)
+    for n in (1, 3, 5, 40):
+        poly = np.zeros(len(words) - n + 1, dtype=np.uint64)
+        for k in range(n):  # numpy's uint64 arithmetic wraps modulo 2**64
+            poly = poly * np.uint64(0x9E3779B97F4A7C15) + words[k : k + len(poly)]
+        assert ngram_hashes(words, n).tolist() == mix64(poly).tolist()
+    assert len(ngram_hashes(words, 41)) == 0
+    with pytest.raises(ValueError, match="at least 1"):
+        ngram_hashes(words, 0)
+
+
+def test_ngram_index_sorts_stably_and_counts_repeats() -> None:
+    rng = np.random.default_rng(6)
+    for size in (0, 1, 2, 30):
+        words = rng.integers(0, 3, size=size + 1).astype(np.uint64)  # few values: repeats
+        grams, order, ordered, repeats, distinct = ngram_index(words, 2)
+        assert grams.tolist() == ngram_hashes(words, 2).tolist()
+        assert order.tolist() == np.argsort(grams, kind="stable").tolist()
+        assert ordered.tolist() == np.sort(grams).tolist()
+        assert repeats.tolist() == [int(np.count_nonzero(grams == g)) for g in grams]
+        assert distinct.tolist() == sorted(set(grams.tolist()))
 
 
 def test_blocks_are_the_maximal_runs_of_equal_seeds() -> None:

@@ -298,6 +298,125 @@ static void release(Views *v) {
         PyBuffer_Release(&v->views[--v->count]);
 }
 
+/* The n-gram hash: a polynomial over the word hashes, finished with splitmix64's mixer so that
+   its low bits are uniform (anchors sample n-grams by `hash % modulo == 0`). */
+static void ngrams_into(const uint64_t *words, Py_ssize_t count, long long n, uint64_t *out) {
+    for (Py_ssize_t i = 0; i < count; i++) {
+        uint64_t x = 0;
+        for (long long k = 0; k < n; k++)
+            x = x * 0x9E3779B97F4A7C15ULL + words[i + k];
+        x ^= x >> 30;
+        x *= 0xBF58476D1CE4E5B9ULL;
+        x ^= x >> 27;
+        x *= 0x94D049BB133111EBULL;
+        out[i] = x ^ (x >> 31);
+    }
+}
+
+/* The word hashes (args[0]) and n (args[1]) of the n-gram functions; -1 on an error. */
+static Py_ssize_t ngram_args(Views *v, PyObject *const *args, Py_ssize_t nargs, const uint64_t **words,
+                             long long *n) {
+    Py_ssize_t len;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "expected (hashes, n)");
+        return -1;
+    }
+    if ((*n = PyLong_AsLongLong(args[1])) < 1) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "n must be at least 1");
+        return -1;
+    }
+    if ((*words = view(v, args[0], 8, 0, &len)) == NULL)
+        return -1;
+    return len >= *n ? len - (Py_ssize_t)*n + 1 : 0;
+}
+
+static PyObject *new_bytes(Py_ssize_t items, size_t itemsize, void **data) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, items * (Py_ssize_t)itemsize);
+    if (out != NULL)
+        *data = PyBytes_AS_STRING(out);
+    return out;
+}
+
+PyDoc_STRVAR(ngrams_doc,
+             "ngrams(hashes, n) -> grams\n\n"
+             "The hash of every run of n consecutive word hashes (uint64), as native uint64 bytes\n"
+             "(none when there are fewer than n).");
+
+static PyObject *ngrams(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    Views v = {.count = 0};
+    const uint64_t *words;
+    long long n;
+    void *out;
+    PyObject *result = NULL;
+    Py_ssize_t count = ngram_args(&v, args, nargs, &words, &n);
+    if (count >= 0 && (result = new_bytes(count, 8, &out)) != NULL)
+        ngrams_into(words, count, n, out);
+    release(&v);
+    return result;
+}
+
+typedef struct {
+    uint64_t value;
+    int64_t at;
+} Ranked;
+
+static int by_value_then_position(const void *x, const void *y) {
+    const Ranked *a = x, *b = y;
+    if (a->value != b->value)
+        return a->value < b->value ? -1 : 1;
+    return (a->at > b->at) - (a->at < b->at);
+}
+
+PyDoc_STRVAR(ngram_index_doc,
+             "ngram_index(hashes, n) -> (grams, order, sorted, repeats, distinct)\n\n"
+             "The n-gram hashes (as ngrams() gives them), the positions that sort them (a stable\n"
+             "argsort, int64), the sorted hashes, how often each position's hash occurs (int64),\n"
+             "and the distinct hashes in order; native bytes, uint64 unless said.");
+
+static PyObject *ngram_index(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    Views v = {.count = 0};
+    const uint64_t *words;
+    long long n;
+    PyObject *out[5] = {NULL};
+    uint64_t *grams, *sorted, *distinct;
+    int64_t *order, *repeats;
+    Ranked *ranked = NULL;
+    PyObject *result = NULL;
+    Py_ssize_t count = ngram_args(&v, args, nargs, &words, &n), kept = 0;
+    if (count < 0 || (out[0] = new_bytes(count, 8, (void **)&grams)) == NULL ||
+        (out[1] = new_bytes(count, 8, (void **)&order)) == NULL ||
+        (out[2] = new_bytes(count, 8, (void **)&sorted)) == NULL ||
+        (out[3] = new_bytes(count, 8, (void **)&repeats)) == NULL ||
+        (ranked = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Ranked))) == NULL)
+        goto done;
+    ngrams_into(words, count, n, grams);
+    for (Py_ssize_t i = 0; i < count; i++)
+        ranked[i] = (Ranked){grams[i], i};
+    qsort(ranked, (size_t)count, sizeof(Ranked), by_value_then_position);
+    for (Py_ssize_t lo = 0, hi; lo < count; lo = hi, kept++) {
+        for (hi = lo; hi < count && ranked[hi].value == ranked[lo].value; hi++)
+            ;
+        for (Py_ssize_t k = lo; k < hi; k++) {
+            order[k] = ranked[k].at;
+            sorted[k] = ranked[k].value;
+            repeats[ranked[k].at] = hi - lo;
+        }
+    }
+    if ((out[4] = new_bytes(kept, 8, (void **)&distinct)) == NULL)
+        goto done;
+    for (Py_ssize_t k = 0, j = 0; k < count; k++)
+        if (k == 0 || sorted[k] != sorted[k - 1])
+            distinct[j++] = sorted[k];
+    result = Py_BuildValue("(OOOOO)", out[0], out[1], out[2], out[3], out[4]);
+done:
+    for (int k = 0; k < 5; k++)
+        Py_XDECREF(out[k]);
+    PyMem_Free(ranked);
+    release(&v);
+    return result;
+}
+
 PyDoc_STRVAR(minhash_doc,
              "minhash(shingles, starts, a, b, out)\n\n"
              "MinHash signatures of consecutive non-empty sets of uint64 shingle hashes: set k is\n"
@@ -421,6 +540,8 @@ done:
 static PyMethodDef methods[] = {
     {"tokens", (PyCFunction)(void (*)(void))tokens, METH_FASTCALL, tokens_doc},
     {"hashes", (PyCFunction)(void (*)(void))hashes, METH_FASTCALL, hashes_doc},
+    {"ngrams", (PyCFunction)(void (*)(void))ngrams, METH_FASTCALL, ngrams_doc},
+    {"ngram_index", (PyCFunction)(void (*)(void))ngram_index, METH_FASTCALL, ngram_index_doc},
     {"minhash", (PyCFunction)(void (*)(void))minhash, METH_FASTCALL, minhash_doc},
     {"blocks", (PyCFunction)(void (*)(void))blocks, METH_FASTCALL, blocks_doc},
     {NULL, NULL, 0, NULL},

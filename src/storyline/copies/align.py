@@ -35,8 +35,8 @@ from rapidfuzz import fuzz
 
 from storyline.article import Article
 from storyline.copies import _kernels
-from storyline.copies.arrays import I64, U64, runs
-from storyline.copies.fingerprints import article_tokens, ngram_hashes
+from storyline.copies.arrays import I64, U64
+from storyline.copies.fingerprints import article_tokens, ngram_index
 from storyline.copies.metadata import version_notes
 from storyline.copies.records import DEFAULTS, CopySettings, Passage
 from storyline.copies.tokens import Tokens
@@ -69,22 +69,15 @@ class Text:
     @classmethod
     def of(cls, article: Article, settings: CopySettings) -> Text:
         tokens = article_tokens(article)
-        hashes = tokens.hashes
-        grams = ngram_hashes(hashes, settings.ngram_words)
-        seeds = (
-            grams
-            if settings.seed_words == settings.ngram_words
-            else ngram_hashes(hashes, settings.seed_words)
-        )
-        order = np.argsort(seeds, kind="stable")
-        ordered = seeds[order]
-        repeats = np.searchsorted(ordered, seeds, "right") - np.searchsorted(ordered, seeds)
-        sorted_grams = ordered if seeds is grams else np.sort(grams)  # seeds are grams by default
+        grams, order, ordered, repeats, distinct = ngram_index(tokens.hashes, settings.ngram_words)
+        seeds = grams
+        if settings.seed_words != settings.ngram_words:
+            seeds, order, ordered, repeats, _ = ngram_index(tokens.hashes, settings.seed_words)
         return cls(
             article,
             tokens,
             grams,
-            sorted_grams[runs(sorted_grams)[0]],
+            distinct,
             seeds,
             order,
             ordered,

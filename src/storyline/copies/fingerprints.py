@@ -1,10 +1,10 @@
 """Compact per-document fingerprints: token and n-gram hashes, MinHash signature, rare anchors.
 
-Hashes are xxh3 (never Python's salted `hash()`), so fingerprints are identical across runs and
-machines. N-gram hashes are computed for all n-grams of a text at once with numpy (uint64
-arithmetic on arrays wraps modulo 2**64, silently: numpy warns only for scalars) and finished
-with the splitmix64 mixer, so their low bits are uniform: `hash % anchor_modulo == 0` then
-samples n-grams the same way in every document.
+Word hashes are xxh3 (never Python's salted `hash()`), so fingerprints are identical across runs
+and machines. N-gram hashes (`_kernels.c`) are a polynomial over the word hashes finished with
+the splitmix64 mixer, so their low bits are uniform: `hash % anchor_modulo == 0` then samples
+n-grams the same way in every document. (numpy's uint64 arithmetic, used below, wraps modulo
+2**64 silently: it warns only for scalars.)
 A `DocPrint` keeps only numpy arrays and counts, never the text.
 """
 
@@ -21,13 +21,12 @@ import xxhash
 
 from storyline.article import Article
 from storyline.copies import _kernels
-from storyline.copies.arrays import U64, distinct
+from storyline.copies.arrays import I64, U64, distinct
 from storyline.copies.records import DEFAULTS, CopySettings
 from storyline.copies.tokens import Tokens, text_hashes, tokenize
 
 U32 = npt.NDArray[np.uint32]
 
-_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd: the polynomial base of n-gram hashes
 _EMPTY_SIGNATURE = np.uint32(0xFFFFFFFF)
 
 
@@ -42,13 +41,23 @@ def mix64(x: U64) -> U64:
 
 def ngram_hashes(hashes: U64, n: int) -> U64:
     """Hash of every run of `n` consecutive tokens (position i covers tokens i .. i+n-1)."""
-    count = len(hashes) - n + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    out = np.zeros(count, dtype=np.uint64)
-    for k in range(n):
-        out = out * _MULT + hashes[k : k + count]
-    return mix64(out)
+    grams = _kernels.ngrams(np.ascontiguousarray(hashes, dtype=np.uint64), n)
+    return np.frombuffer(grams, dtype=np.uint64)
+
+
+def ngram_index(hashes: U64, n: int) -> tuple[U64, I64, U64, I64, U64]:
+    """The n-gram hashes of a text and what aligning it needs of them: the order that sorts them
+    (stable), the sorted hashes, how often each position's hash occurs, the distinct hashes."""
+    grams, order, ordered, repeats, distinct = _kernels.ngram_index(
+        np.ascontiguousarray(hashes, dtype=np.uint64), n
+    )
+    return (
+        np.frombuffer(grams, dtype=np.uint64),
+        np.frombuffer(order, dtype=np.int64),
+        np.frombuffer(ordered, dtype=np.uint64),
+        np.frombuffer(repeats, dtype=np.int64),
+        np.frombuffer(distinct, dtype=np.uint64),
+    )
 
 
 @lru_cache(maxsize=8)
