@@ -64,10 +64,13 @@ class Text:
     seed_repeats: I64  # how often each seed occurs in this text
     numbers: list[int]
     quotes: list[int]
+    sampled: list[int]  # anchors (sampled n-grams) before gram position i
+    boilerplate: list[int]  # of which boilerplate (in more than max_df documents: `common`)
     notes: tuple[str, ...]  # version notes (lifted by the cleaner, or left in the text)
 
     @classmethod
-    def of(cls, article: Article, settings: CopySettings) -> Text:
+    def of(cls, article: Article, settings: CopySettings, common: U64 | None = None) -> Text:
+        """`common`: the boilerplate anchors of the corpus (sorted), if known."""
         tokens = article_tokens(article)
         grams, order, ordered, repeats, distinct = ngram_index(tokens.hashes, settings.ngram_words)
         seeds = grams
@@ -84,6 +87,7 @@ class Text:
             repeats,
             _running_count(tokens.numeric),
             _running_count(tokens.quoted),
+            *_anchor_counts(grams, settings.anchor_modulo, common),
             version_notes(article),
         )
 
@@ -94,6 +98,16 @@ class Text:
 
 def _running_count(flags: npt.NDArray[np.bool_]) -> list[int]:
     return list(itertools.accumulate(flags.tolist(), initial=0))
+
+
+def _anchor_counts(grams: U64, modulo: int, common: U64 | None) -> tuple[list[int], list[int]]:
+    """Running counts of a text's anchors and of its boilerplate anchors, by gram position."""
+    sampled = grams % np.uint64(modulo) == 0 if modulo > 1 else np.ones(len(grams), np.bool_)
+    if common is None or len(common) == 0 or len(grams) == 0:
+        return _running_count(sampled), [0] * (len(grams) + 1)
+    pos = common.searchsorted(grams)
+    pos[pos >= len(common)] = 0
+    return _running_count(sampled), _running_count(sampled & (common[pos] == grams))
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,8 +337,8 @@ def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in taken)
 
 
-def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = None) -> Alignment:
-    """Align two texts (see the module docstring). `common` holds boilerplate anchor hashes."""
+def align_texts(a: Text, b: Text, settings: CopySettings) -> Alignment:
+    """Align two texts (see the module docstring); boilerplate is as the texts were made with."""
     ta, tb = a.tokens, b.tokens
     n = settings.ngram_words
     chains, conflicts = _chain(_blocks(a, b, settings), a, b, settings)
@@ -356,7 +370,7 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
                 tuple(chain.blocks),
                 a.share(a.quotes, a0, a1),
                 b.share(b.quotes, b0, b1),
-                _common_share(a.grams[a0 : max(a0, a1 - n + 1)], settings, common),
+                _boilerplate_share(a, a0, max(a0, a1 - n + 1)),
             )
         )
     if not kept and 0 < len(ta) < n and ta.words == tb.words:
@@ -411,21 +425,14 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
     )
 
 
-def _common_share(grams: U64, settings: CopySettings, common: U64 | None) -> float:
-    """Share of a passage's anchors (sampled n-grams) that are boilerplate (in > max_df docs)."""
-    if common is None or len(common) == 0 or len(grams) == 0:
-        return 0.0
-    if settings.anchor_modulo > 1:
-        grams = grams[grams % np.uint64(settings.anchor_modulo) == 0]
-    if len(grams) == 0:
-        return 0.0
-    pos = np.searchsorted(common, grams)
-    pos[pos >= len(common)] = 0
-    return float(np.mean(common[pos] == grams))
+def _boilerplate_share(text: Text, start: int, end: int) -> float:
+    """Share of the anchors among grams [start, end) that are boilerplate."""
+    anchors = text.sampled[end] - text.sampled[start]
+    return (text.boilerplate[end] - text.boilerplate[start]) / anchors if anchors else 0.0
 
 
 def align_articles(
     a: Article, b: Article, settings: CopySettings | None = None, common: U64 | None = None
 ) -> Alignment:
     settings = settings or DEFAULTS
-    return align_texts(Text.of(a, settings), Text.of(b, settings), settings, common)
+    return align_texts(Text.of(a, settings, common), Text.of(b, settings, common), settings)
