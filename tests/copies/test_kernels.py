@@ -50,34 +50,43 @@ def test_the_scanner_agrees_with_the_regex_on_random_strings() -> None:
         assert _spans(text) == [m.span() for m in WORD.finditer(text)], repr(text)
 
 
-class _Memo(dict[str, Token]):
-    """A memo whose misses are counted (and can be made to fail)."""
+def _table(fail: bool = False) -> tuple[_kernels.Table, list[str]]:
+    """A word table whose tokens are (upper case, length, digits?), and the words it made."""
+    made: list[str] = []
 
-    def __init__(self, fail: bool = False) -> None:
-        super().__init__()
-        self.misses: list[str] = []
-        self.fail = fail
-
-    def __missing__(self, raw: str) -> Token:
-        self.misses.append(raw)
-        if self.fail:
+    def make(raw: str) -> Token:
+        made.append(raw)
+        if fail:
             raise ValueError(raw)
-        value = self[raw] = Token(raw.upper(), len(raw), raw.isdigit())
-        return value
+        return Token(raw.upper(), len(raw), raw.isdigit())
+
+    return _kernels.word_table(make), made
 
 
-def test_tokens_come_from_the_memo_or_its_function_once() -> None:
-    memo = _Memo()
-    memo["the"] = Token("THE!", 7, False)
-    words, hashes, flags, starts, ends = _kernels.tokens("the 12 the 12", memo)
-    assert words == ["THE!", "12", "THE!", "12"] and memo.misses == ["12"]
-    assert np.frombuffer(hashes, dtype=np.uint64).tolist() == [7, 2, 7, 2]
+def test_tokens_come_from_the_table_each_made_once() -> None:
+    table, made = _table()
+    words, hashes, flags, starts, ends = _kernels.tokens("the 12 the 12", table)
+    assert words == ["THE", "12", "THE", "12"] and made == ["the", "12"]
+    assert np.frombuffer(hashes, dtype=np.uint64).tolist() == [3, 2, 3, 2]
     assert list(flags) == [0, 1, 0, 1]
     assert np.frombuffer(starts, dtype=np.int64).tolist() == [0, 4, 7, 11]
     assert np.frombuffer(ends, dtype=np.int64).tolist() == [3, 6, 10, 13]
-    hashes, counts = _kernels.hashes(["a bb", "", "ccc"], _Memo())
+    # found by their characters, in a text of another width too (UCS-2: "é" and "’")
+    words, *_ = _kernels.tokens("12 the x é the’s", table)
+    assert words == ["12", "THE", "X", "É", "THE’S"] and made == ["the", "12", "x", "é", "the’s"]
+    assert _kernels.table_size(table) == 5
+    hashes, counts = _kernels.hashes(["a bb", "", "ccc"], _table()[0])
     assert np.frombuffer(hashes, dtype=np.uint64).tolist() == [1, 2, 3]
     assert np.frombuffer(counts, dtype=np.int64).tolist() == [2, 0, 1]
+
+
+def test_the_table_grows_and_keeps_every_word() -> None:
+    table, made = _table()
+    text = " ".join(f"w{k}" for k in range(5000))
+    first, *_ = _kernels.tokens(text, table)
+    again, *_ = _kernels.tokens(text, table)
+    assert first == again == [f"W{k}" for k in range(5000)]
+    assert len(made) == _kernels.table_size(table) == 5000
 
 
 def test_hashes_are_the_token_hashes_of_the_words() -> None:
@@ -87,15 +96,17 @@ def test_hashes_are_the_token_hashes_of_the_words() -> None:
     assert counts.tolist() == [5, 0, 1]
 
 
-def test_a_failing_memo_raises_and_bad_tokens_are_refused() -> None:
+def test_a_failing_table_raises_and_bad_tokens_are_refused() -> None:
     with pytest.raises(ValueError, match="cat"):
-        _kernels.tokens("cat", _Memo(fail=True))
+        _kernels.tokens("cat", _table(fail=True)[0])
     with pytest.raises(OverflowError):
-        _kernels.hashes(["cat"], {"cat": Token("cat", -1, False)})
+        _kernels.hashes(["cat"], _kernels.word_table(lambda raw: Token(raw, -1, False)))
     with pytest.raises(TypeError, match="tuple of 3"):
-        _kernels.tokens("cat", {"cat": "cat"})
+        _kernels.tokens("cat", _kernels.word_table(str))  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        _kernels.tokens(b"bytes", _Memo())  # type: ignore[arg-type]
+        _kernels.tokens(b"bytes", _table()[0])  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        _kernels.tokens("cat", {})  # type: ignore[arg-type]
 
 
 def test_ngram_hashes_are_the_mixed_polynomial_of_the_word_hashes() -> None:

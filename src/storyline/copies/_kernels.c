@@ -1,7 +1,7 @@
 /* The copies stage's per-token and per-shingle loops, in C.
 
    Profiles put most of the stage in loops that Python can only run per element: finding words
-   (`patterns.WORD`) and looking each one up in the memo of what it stands for (`tokens.Token`:
+   (`patterns.WORD`) and looking each one up in a table of what it stands for (`tokens.Token`:
    normal form, hash, number flag), MinHash's multiply-add-minimum over every shingle and
    permutation, and matching two texts' seeds into exact blocks. Everything else stays in Python
    and numpy; these functions give exactly what the Python versions gave (tests/copies/
@@ -115,23 +115,135 @@ static int chars_of(PyObject *text, Chars *s) {
     return 0;
 }
 
-/* memo[word] as a new reference, checked to be a token (a tuple: normal form, hash, flag): the
-   dict's own entry, else its __missing__ (which fills it). */
-static PyObject *token(PyObject *memo, PyObject *text, Py_ssize_t start, Py_ssize_t end) {
+/* The table of words seen: a word as written (its characters) -> its token (a tuple: normal
+   form, hash, flag), made by the table's function on first sight. Finding a known word here
+   costs no new string and no dict probe: the characters are hashed and compared in place. */
+typedef struct {
+    uint64_t key; /* hash of the characters; 0: an empty slot */
+    PyObject *word;
+    PyObject *token;
+} Slot;
+
+typedef struct {
+    Slot *slots;
+    Py_ssize_t mask, used;
+    PyObject *make; /* word -> token */
+} Table;
+
+static const char TABLE[] = "storyline.copies._kernels.Table";
+
+static void table_free(PyObject *capsule) {
+    Table *t = PyCapsule_GetPointer(capsule, TABLE);
+    for (Py_ssize_t i = 0; t && i <= t->mask; i++) {
+        Py_XDECREF(t->slots[i].word);
+        Py_XDECREF(t->slots[i].token);
+    }
+    if (t) {
+        Py_DECREF(t->make);
+        PyMem_Free(t->slots);
+        PyMem_Free(t);
+    }
+}
+
+static Table *table_of(PyObject *capsule) { return PyCapsule_GetPointer(capsule, TABLE); }
+
+static uint64_t chars_key(const Chars *s, Py_ssize_t start, Py_ssize_t end) {
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a over the code points */
+    for (Py_ssize_t i = start; i < end; i++)
+        h = (h ^ at(s, i)) * 0x100000001b3ULL;
+    h ^= h >> 32;
+    return h ? h : 1;
+}
+
+static int same_chars(PyObject *word, const Chars *s, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t len = end - start;
+    if (PyUnicode_GET_LENGTH(word) != len)
+        return 0;
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    if (kind == s->kind)
+        return memcmp(data, (const char *)s->data + start * kind, (size_t)(len * kind)) == 0;
+    for (Py_ssize_t i = 0; i < len; i++)
+        if (PyUnicode_READ(kind, data, i) != at(s, start + i))
+            return 0;
+    return 1;
+}
+
+static int table_grow(Table *t) {
+    Py_ssize_t size = 2 * (t->mask + 1);
+    Slot *slots = PyMem_Calloc((size_t)size, sizeof(Slot));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i <= t->mask; i++) {
+        Slot old = t->slots[i];
+        if (old.key == 0)
+            continue;
+        Py_ssize_t j = (Py_ssize_t)(old.key & (uint64_t)(size - 1));
+        while (slots[j].key)
+            j = (j + 1) & (size - 1);
+        slots[j] = old;
+    }
+    PyMem_Free(t->slots);
+    t->slots = slots;
+    t->mask = size - 1;
+    return 0;
+}
+
+/* The token of text[start:end] as a new reference: from the table, else made and kept. */
+static PyObject *token(Table *t, PyObject *text, const Chars *s, Py_ssize_t start, Py_ssize_t end) {
+    uint64_t key = chars_key(s, start, end);
+    for (Py_ssize_t i = (Py_ssize_t)(key & (uint64_t)t->mask); t->slots[i].key; i = (i + 1) & t->mask)
+        if (t->slots[i].key == key && same_chars(t->slots[i].word, s, start, end))
+            return Py_NewRef(t->slots[i].token);
     PyObject *word = PyUnicode_Substring(text, start, end);
-    if (word == NULL)
-        return NULL;
-    PyObject *value = PyDict_GetItemWithError(memo, word);
-    if (value != NULL)
-        Py_INCREF(value);
-    else if (!PyErr_Occurred())
-        value = PyObject_GetItem(memo, word);
-    Py_DECREF(word);
+    PyObject *value = word ? PyObject_CallOneArg(t->make, word) : NULL;
     if (value != NULL && !(PyTuple_Check(value) && PyTuple_GET_SIZE(value) == 3)) {
         PyErr_Format(PyExc_TypeError, "a token must be a tuple of 3, got %.100s", Py_TYPE(value)->tp_name);
         Py_CLEAR(value);
     }
+    /* the call may have used (and grown) the table: find the free slot afresh */
+    if (value != NULL && 2 * (t->used + 1) > t->mask + 1 && table_grow(t) < 0)
+        Py_CLEAR(value);
+    if (value != NULL) {
+        Py_ssize_t i = (Py_ssize_t)(key & (uint64_t)t->mask);
+        while (t->slots[i].key)
+            i = (i + 1) & t->mask;
+        t->slots[i] = (Slot){key, Py_NewRef(word), Py_NewRef(value)};
+        t->used++;
+    }
+    Py_XDECREF(word);
     return value;
+}
+
+PyDoc_STRVAR(word_table_doc,
+             "word_table(make) -> table\n\n"
+             "An empty table of words seen: the kernels look each word as written up there, and\n"
+             "call make(word) (a tuple: normal form, hash below 2**64, flag) on first sight.");
+
+static PyObject *word_table(PyObject *self, PyObject *make) {
+    if (!PyCallable_Check(make)) {
+        PyErr_SetString(PyExc_TypeError, "word_table(make): make must be callable");
+        return NULL;
+    }
+    Table *t = PyMem_Calloc(1, sizeof(Table));
+    Slot *slots = PyMem_Calloc(1024, sizeof(Slot));
+    PyObject *capsule = t && slots ? PyCapsule_New(t, TABLE, table_free) : NULL;
+    if (capsule == NULL) {
+        PyMem_Free(t);
+        PyMem_Free(slots);
+        return PyErr_Occurred() ? NULL : PyErr_NoMemory();
+    }
+    *t = (Table){slots, 1023, 0, Py_NewRef(make)};
+    return capsule;
+}
+
+PyDoc_STRVAR(table_size_doc, "table_size(table) -> the number of words it holds");
+
+static PyObject *table_size(PyObject *self, PyObject *capsule) {
+    Table *t = table_of(capsule);
+    return t ? PyLong_FromSsize_t(t->used) : NULL;
 }
 
 static int token_hash(PyObject *token, uint64_t *hash) {
@@ -181,25 +293,26 @@ static PyObject *as_bytes(Int64s *a) {
 }
 
 PyDoc_STRVAR(tokens_doc,
-             "tokens(text, memo) -> (words, hashes, flags, starts, ends)\n\n"
-             "For every word w of `text`, in order, memo[w] is a token (word, hash, flag): the\n"
+             "tokens(text, table) -> (words, hashes, flags, starts, ends)\n\n"
+             "For every word w of `text`, in order, its token (word, hash, flag) from `table`: the\n"
              "words as a list, the hashes (ints below 2**64) as native uint64 bytes, the flags\n"
              "as bytes of 0 or 1, and w's start and end offsets as native int64 bytes.");
 
 static PyObject *tokens(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "tokens(text: str, memo: dict)");
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "tokens(text: str, table)");
         return NULL;
     }
-    PyObject *text = args[0], *memo = args[1], *words = NULL, *result = NULL;
+    PyObject *text = args[0], *words = NULL, *result = NULL;
+    Table *t = table_of(args[1]);
     Chars s;
     Int64s hashes = {0}, starts = {0}, ends = {0};
     Bytes flags = {0};
-    if (chars_of(text, &s) < 0 || (words = PyList_New(0)) == NULL)
+    if (t == NULL || chars_of(text, &s) < 0 || (words = PyList_New(0)) == NULL)
         goto done;
     Py_ssize_t pos = 0, start, end;
     while (next_word(&s, &pos, &start, &end)) {
-        PyObject *tok = token(memo, text, start, end);
+        PyObject *tok = token(t, text, &s, start, end);
         if (tok == NULL)
             goto done;
         uint64_t hash;
@@ -224,13 +337,13 @@ done:
 }
 
 /* Appends the hash of every word of `text` to `values`; 0, or -1 on an error. */
-static int text_hashes(PyObject *text, PyObject *memo, Int64s *values) {
+static int text_hashes(PyObject *text, Table *t, Int64s *values) {
     Chars s;
     if (chars_of(text, &s) < 0)
         return -1;
     Py_ssize_t pos = 0, start, end;
     while (next_word(&s, &pos, &start, &end)) {
-        PyObject *tok = token(memo, text, start, end);
+        PyObject *tok = token(t, text, &s, start, end);
         if (tok == NULL)
             return -1;
         uint64_t hash;
@@ -243,25 +356,26 @@ static int text_hashes(PyObject *text, PyObject *memo, Int64s *values) {
 }
 
 PyDoc_STRVAR(hashes_doc,
-             "hashes(texts, memo) -> (hashes, counts)\n\n"
-             "The hashes of the tokens memo[w] of every word w of every text, concatenated (native\n"
-             "uint64 bytes), and each text's word count (native int64 bytes).");
+             "hashes(texts, table) -> (hashes, counts)\n\n"
+             "The hashes of the tokens (from `table`) of every word of every text, concatenated\n"
+             "(native uint64 bytes), and each text's word count (native int64 bytes).");
 
 static PyObject *hashes(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "hashes(texts: Sequence[str], memo: dict)");
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "hashes(texts: Sequence[str], table)");
         return NULL;
     }
-    PyObject *texts = PySequence_Fast(args[0], "hashes() expects a sequence of texts");
+    Table *t = table_of(args[1]);
+    PyObject *texts = t ? PySequence_Fast(args[0], "hashes() expects a sequence of texts") : NULL;
     if (texts == NULL)
         return NULL;
-    PyObject *memo = args[1], *result = NULL;
+    PyObject *result = NULL;
     Int64s values = {0}, counts = {0};
     for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(texts); k++) {
-        /* our own reference: memo code could drop the list's while the text is scanned */
+        /* our own reference: the table's function could drop the list's while it is scanned */
         PyObject *text = Py_NewRef(PySequence_Fast_GET_ITEM(texts, k));
         Py_ssize_t before = values.len;
-        int failed = text_hashes(text, memo, &values) < 0 || push(&counts, values.len - before) < 0;
+        int failed = text_hashes(text, t, &values) < 0 || push(&counts, values.len - before) < 0;
         Py_DECREF(text);
         if (failed)
             goto done;
@@ -538,6 +652,8 @@ done:
 }
 
 static PyMethodDef methods[] = {
+    {"word_table", word_table, METH_O, word_table_doc},
+    {"table_size", table_size, METH_O, table_size_doc},
     {"tokens", (PyCFunction)(void (*)(void))tokens, METH_FASTCALL, tokens_doc},
     {"hashes", (PyCFunction)(void (*)(void))hashes, METH_FASTCALL, hashes_doc},
     {"ngrams", (PyCFunction)(void (*)(void))ngrams, METH_FASTCALL, ngrams_doc},

@@ -6,7 +6,7 @@ Numbers keep their digits ("1.5", "5.456.000": commas and points are one separat
 flagged, as are number words; tokens inside quotation marks are flagged too. Each word also
 gets a hash (xxh3 of its normal form: never Python's salted `hash()`, so the same on every run
 and machine), which fingerprints and alignment seeds are made of.
-Words are found, and looked up in a memo of what they stand for (`Token`), by the C scanner in
+Words are found, and looked up in a table of what they stand for (`Token`), by the C scanner in
 `_kernels.c` (it matches `patterns.WORD` exactly); only a word's first sighting runs Python.
 """
 
@@ -75,31 +75,27 @@ def _token(raw: str) -> Token:
     return Token(word, xxhash.xxh3_64_intdigest(word.encode("utf-8")), numeric)
 
 
-class _Memo(dict[str, Token]):
-    """Tokens of words as written, remembered: the C scanner looks words up here, so a word
-    runs Python only when first seen. Emptied when it grows past `limit` words, so memory
-    stays bounded on an endless stream."""
+class _Words:
+    """The tokens of the words seen so far, by their characters (a table in C: the scanner looks
+    each word up there, and `_token` runs only on a word's first sight). Started afresh when it
+    holds more than `limit` words, so memory stays bounded on an endless stream."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__()
         self.limit = limit
-
-    def __missing__(self, raw: str) -> Token:
-        value = self[raw] = _token(raw)
-        return value
+        self.table = _kernels.word_table(_token)
 
     def bound(self) -> None:
-        if len(self) > self.limit:
-            self.clear()
+        if _kernels.table_size(self.table) > self.limit:
+            self.table = _kernels.word_table(_token)
 
 
-_TOKENS = _Memo(limit=1 << 20)
+_WORDS = _Words(limit=1 << 20)
 
 
 def text_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
     """The word hashes of many texts, concatenated, and each text's word count."""
-    values, counts = _kernels.hashes(texts, _TOKENS)
-    _TOKENS.bound()
+    values, counts = _kernels.hashes(texts, _WORDS.table)
+    _WORDS.bound()
     return np.frombuffer(values, dtype=np.uint64), np.frombuffer(counts, dtype=np.int64)
 
 
@@ -149,8 +145,8 @@ def quote_intervals(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tu
 
 def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> Tokens:
     """Tokens of `text`; `paragraphs` (start, end) bound quotations (default: blank-line blocks)."""
-    words, hashes, flags, starts, ends = _kernels.tokens(text, _TOKENS)
-    _TOKENS.bound()
+    words, hashes, flags, starts, ends = _kernels.tokens(text, _WORDS.table)
+    _WORDS.bound()
     start_arr = np.frombuffer(starts, dtype=np.int64)
     end_arr = np.frombuffer(ends, dtype=np.int64)
     numeric = np.frombuffer(flags, dtype=np.bool_)
