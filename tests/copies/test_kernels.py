@@ -71,10 +71,14 @@ def test_tokens_come_from_the_table_each_made_once() -> None:
     assert list(flags) == [0, 1, 0, 1]
     assert np.frombuffer(starts, dtype=np.int64).tolist() == [0, 4, 7, 11]
     assert np.frombuffer(ends, dtype=np.int64).tolist() == [3, 6, 10, 13]
-    # found by their characters, in a text of another width too (UCS-2: "é" and "’")
-    words, *_ = _kernels.tokens("12 the x é the’s", table)
-    assert words == ["12", "THE", "X", "É", "THE’S"] and made == ["the", "12", "x", "é", "the’s"]
-    assert _kernels.table_size(table) == 5
+    # found by their characters (kept in the table when short and ASCII, else compared with the
+    # word's own), in texts of any width (UCS-2 here: "’")
+    long = "internationalisation"
+    for text in (f"12 the x é {long}", f"the’s {long} é x"):
+        _kernels.tokens(text, table)
+    assert made == ["the", "12", "x", "é", long, "the’s"]
+    words, *_ = _kernels.tokens(f"{long} the’s x é 12", table)
+    assert words == [long.upper(), "THE’S", "X", "É", "12"] and _kernels.table_size(table) == 6
     hashes, counts = _kernels.hashes(["a bb", "", "ccc"], _table()[0])
     assert np.frombuffer(hashes, dtype=np.uint64).tolist() == [1, 2, 3]
     assert np.frombuffer(counts, dtype=np.int64).tolist() == [2, 0, 1]

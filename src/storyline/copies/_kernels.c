@@ -119,9 +119,13 @@ static int chars_of(PyObject *text, Chars *s) {
    form, hash, flag), made by the table's function on first sight. Finding a known word here
    costs no new string and no dict probe: the characters are hashed and compared in place. */
 typedef struct {
-    uint64_t key; /* hash of the characters; 0: an empty slot */
+    uint64_t key;  /* hash of the characters; 0: an empty slot */
+    uint64_t hash; /* the token's hash and flag, kept here to be read without a pointer chase */
     PyObject *word;
     PyObject *token;
+    uint8_t flag;
+    uint8_t inline_len; /* > 0: the word is ASCII, and its characters are kept here too */
+    char chars[14];
 } Slot;
 
 typedef struct {
@@ -155,8 +159,19 @@ static uint64_t chars_key(const Chars *s, Py_ssize_t start, Py_ssize_t end) {
     return h ? h : 1;
 }
 
-static int same_chars(PyObject *word, const Chars *s, Py_ssize_t start, Py_ssize_t end) {
+static int same_chars(const Slot *slot, const Chars *s, Py_ssize_t start, Py_ssize_t end) {
     Py_ssize_t len = end - start;
+    if (slot->inline_len) {
+        if (slot->inline_len != len)
+            return 0;
+        if (s->kind == PyUnicode_1BYTE_KIND)
+            return memcmp(slot->chars, (const char *)s->data + start, (size_t)len) == 0;
+        for (Py_ssize_t i = 0; i < len; i++)
+            if ((Py_UCS4)(unsigned char)slot->chars[i] != at(s, start + i))
+                return 0;
+        return 1;
+    }
+    PyObject *word = slot->word;
     if (PyUnicode_GET_LENGTH(word) != len)
         return 0;
     int kind = PyUnicode_KIND(word);
@@ -191,30 +206,39 @@ static int table_grow(Table *t) {
     return 0;
 }
 
-/* The token of text[start:end] as a new reference: from the table, else made and kept. */
-static PyObject *token(Table *t, PyObject *text, const Chars *s, Py_ssize_t start, Py_ssize_t end) {
+/* The slot of text[start:end]: found, or made (by the table's function) and kept; NULL on an
+   error. Read it at once: the next call may move the slots. */
+static const Slot *lookup(Table *t, PyObject *text, const Chars *s, Py_ssize_t start, Py_ssize_t end) {
     uint64_t key = chars_key(s, start, end);
     for (Py_ssize_t i = (Py_ssize_t)(key & (uint64_t)t->mask); t->slots[i].key; i = (i + 1) & t->mask)
-        if (t->slots[i].key == key && same_chars(t->slots[i].word, s, start, end))
-            return Py_NewRef(t->slots[i].token);
-    PyObject *word = PyUnicode_Substring(text, start, end);
-    PyObject *value = word ? PyObject_CallOneArg(t->make, word) : NULL;
-    if (value != NULL && !(PyTuple_Check(value) && PyTuple_GET_SIZE(value) == 3)) {
-        PyErr_Format(PyExc_TypeError, "a token must be a tuple of 3, got %.100s", Py_TYPE(value)->tp_name);
-        Py_CLEAR(value);
-    }
+        if (t->slots[i].key == key && same_chars(&t->slots[i], s, start, end))
+            return &t->slots[i];
+    Slot made = {.key = key};
+    made.word = PyUnicode_Substring(text, start, end);
+    made.token = made.word ? PyObject_CallOneArg(t->make, made.word) : NULL;
+    int flag = -1;
+    if (made.token != NULL && !(PyTuple_Check(made.token) && PyTuple_GET_SIZE(made.token) == 3))
+        PyErr_Format(PyExc_TypeError, "a token must be a tuple of 3, got %.100s", Py_TYPE(made.token)->tp_name);
+    else if (made.token != NULL && (flag = PyObject_IsTrue(PyTuple_GET_ITEM(made.token, 2))) >= 0)
+        made.hash = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(made.token, 1));
     /* the call may have used (and grown) the table: find the free slot afresh */
-    if (value != NULL && 2 * (t->used + 1) > t->mask + 1 && table_grow(t) < 0)
-        Py_CLEAR(value);
-    if (value != NULL) {
-        Py_ssize_t i = (Py_ssize_t)(key & (uint64_t)t->mask);
-        while (t->slots[i].key)
-            i = (i + 1) & t->mask;
-        t->slots[i] = (Slot){key, Py_NewRef(word), Py_NewRef(value)};
-        t->used++;
+    if (flag < 0 || (made.hash == (uint64_t)-1 && PyErr_Occurred()) ||
+        (2 * (t->used + 1) > t->mask + 1 && table_grow(t) < 0)) {
+        Py_XDECREF(made.word);
+        Py_XDECREF(made.token);
+        return NULL;
     }
-    Py_XDECREF(word);
-    return value;
+    made.flag = (uint8_t)flag;
+    if (PyUnicode_IS_ASCII(made.word) && end - start <= (Py_ssize_t)sizeof(made.chars)) {
+        made.inline_len = (uint8_t)(end - start);
+        memcpy(made.chars, PyUnicode_DATA(made.word), (size_t)(end - start));
+    }
+    Py_ssize_t i = (Py_ssize_t)(key & (uint64_t)t->mask);
+    while (t->slots[i].key)
+        i = (i + 1) & t->mask;
+    t->slots[i] = made;
+    t->used++;
+    return &t->slots[i];
 }
 
 PyDoc_STRVAR(word_table_doc,
@@ -244,11 +268,6 @@ PyDoc_STRVAR(table_size_doc, "table_size(table) -> the number of words it holds"
 static PyObject *table_size(PyObject *self, PyObject *capsule) {
     Table *t = table_of(capsule);
     return t ? PyLong_FromSsize_t(t->used) : NULL;
-}
-
-static int token_hash(PyObject *token, uint64_t *hash) {
-    *hash = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(token, 1));
-    return *hash == (uint64_t)-1 && PyErr_Occurred() ? -1 : 0;
 }
 
 /* Growable arrays of int64 and of bytes. */
@@ -312,16 +331,13 @@ static PyObject *tokens(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     Py_ssize_t pos = 0, start, end;
     while (next_word(&s, &pos, &start, &end)) {
-        PyObject *tok = token(t, text, &s, start, end);
-        if (tok == NULL)
+        const Slot *slot = lookup(t, text, &s, start, end);
+        if (slot == NULL)
             goto done;
-        uint64_t hash;
-        int flag = PyObject_IsTrue(PyTuple_GET_ITEM(tok, 2));
-        int failed = flag < 0 || token_hash(tok, &hash) < 0 ||
-                     PyList_Append(words, PyTuple_GET_ITEM(tok, 0)) < 0;
-        Py_DECREF(tok);
-        if (failed || push(&hashes, (int64_t)hash) < 0 || push_byte(&flags, (uint8_t)flag) < 0 ||
-            push(&starts, start) < 0 || push(&ends, end) < 0)
+        uint64_t hash = slot->hash;
+        uint8_t flag = slot->flag;
+        if (PyList_Append(words, PyTuple_GET_ITEM(slot->token, 0)) < 0 || push(&hashes, (int64_t)hash) < 0 ||
+            push_byte(&flags, flag) < 0 || push(&starts, start) < 0 || push(&ends, end) < 0)
             goto done;
     }
     result = Py_BuildValue("(ONNNN)", words, as_bytes(&hashes),
@@ -343,13 +359,8 @@ static int text_hashes(PyObject *text, Table *t, Int64s *values) {
         return -1;
     Py_ssize_t pos = 0, start, end;
     while (next_word(&s, &pos, &start, &end)) {
-        PyObject *tok = token(t, text, &s, start, end);
-        if (tok == NULL)
-            return -1;
-        uint64_t hash;
-        int failed = token_hash(tok, &hash) < 0;
-        Py_DECREF(tok);
-        if (failed || push(values, (int64_t)hash) < 0)
+        const Slot *slot = lookup(t, text, &s, start, end);
+        if (slot == NULL || push(values, (int64_t)slot->hash) < 0)
             return -1;
     }
     return 0;
