@@ -175,5 +175,9 @@ def test_minhash_is_the_minimum_of_every_permutation() -> None:
         assert got[k].tolist() == (values.min(axis=0) >> np.uint64(32)).tolist()
     with pytest.raises(ValueError, match="sizes"):
         _kernels.minhash(shingles, starts, a, b, np.empty((3, 16), dtype=np.uint32))
+    with pytest.raises(ValueError, match="non-empty and in order"):
+        _kernels.minhash(shingles, starts[::-1].copy(), a, b, got.copy())
+    with pytest.raises(ValueError, match="non-empty and in order"):
+        _kernels.minhash(shingles[:8], starts, a, b, got.copy())
     with pytest.raises(ValueError, match="items of 4 bytes"):
         _kernels.minhash(shingles, starts, a, b, np.empty((4, 16), dtype=np.uint64))

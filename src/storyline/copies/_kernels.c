@@ -569,6 +569,11 @@ static PyObject *minhash(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         PyErr_SetString(PyExc_ValueError, "minhash: buffer sizes disagree");
         goto done;
     }
+    for (Py_ssize_t k = 0; k < sets; k++)
+        if (starts[k] < 0 || starts[k] >= (k + 1 < sets ? starts[k + 1] : n)) {
+            PyErr_SetString(PyExc_ValueError, "minhash: sets must be non-empty and in order");
+            goto done;
+        }
     if ((least = PyMem_Malloc((size_t)(perms ? perms : 1) * sizeof(uint64_t))) == NULL) {
         PyErr_NoMemory();
         goto done;
