@@ -1,11 +1,11 @@
-/* The copies stage's per-token and per-shingle loops, in C.
+/* The copies stage's per-token, per-shingle and per-seed loops, in C.
 
    Profiles put most of the stage in loops that Python can only run per element: finding words
    (`patterns.WORD`) and looking each one up in a table of what it stands for (`tokens.Token`:
    normal form, hash, number flag), MinHash's multiply-add-minimum over every shingle and
-   permutation, and matching two texts' seeds into exact blocks. Everything else stays in Python
-   and numpy; these functions give exactly what the Python versions gave (tests/copies/
-   test_kernels.py checks them against the regex and against plain Python).
+   permutation, n-gram hashing, and matching two texts' seeds into exact blocks. Everything else
+   stays in Python and numpy. These functions give exactly what the Python and numpy code they
+   replaced gave: tests/copies/test_kernels.py checks them against the regex and plain numpy.
 
    A word, as `patterns.WORD` matches it, scanning left to right:
      \d+(?:[.,/-]\d+)+                     a number with inner separators ("5,456,000"), or
