@@ -24,6 +24,7 @@ from storyline.copies import (
     tokenize,
 )
 from storyline.copies.align import align_articles
+from storyline.copies.arrays import in_sorted
 from storyline.copies.fingerprints import estimate_jaccard
 
 
@@ -189,3 +190,11 @@ def test_empty_and_very_short_texts() -> None:
         {"a_start": 0, "a_end": 12, "b_start": 0, "b_end": 13}
     ]
     assert rel[("short-1", "short-3")].relation == "near_duplicate"  # same words, other mark
+
+
+def test_in_sorted_finds_members_by_binary_search() -> None:
+    values = np.array([5, 1, 9, 4, 12], dtype=np.uint64)
+    assert in_sorted(values, np.array([1, 4, 9], dtype=np.uint64)).tolist() == [
+        False, True, True, True, False,
+    ]  # fmt: skip
+    assert not in_sorted(values, np.zeros(0, dtype=np.uint64)).any()

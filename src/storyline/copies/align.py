@@ -35,8 +35,8 @@ from rapidfuzz import fuzz
 
 from storyline.article import Article
 from storyline.copies import _kernels
-from storyline.copies.arrays import I64, U64
-from storyline.copies.fingerprints import article_tokens, ngram_index
+from storyline.copies.arrays import I64, U64, in_sorted
+from storyline.copies.fingerprints import anchor_sample, article_tokens, ngram_index
 from storyline.copies.metadata import version_notes
 from storyline.copies.records import DEFAULTS, CopySettings, Passage
 from storyline.copies.tokens import Tokens
@@ -101,13 +101,13 @@ def _running_count(flags: npt.NDArray[np.bool_]) -> list[int]:
 
 
 def _anchor_counts(grams: U64, modulo: int, common: U64 | None) -> tuple[list[int], list[int]]:
-    """Running counts of a text's anchors and of its boilerplate anchors, by gram position."""
-    sampled = grams % np.uint64(modulo) == 0 if modulo > 1 else np.ones(len(grams), np.bool_)
-    if common is None or len(common) == 0 or len(grams) == 0:
-        return _running_count(sampled), [0] * (len(grams) + 1)
-    pos = common.searchsorted(grams)
-    pos[pos >= len(common)] = 0
-    return _running_count(sampled), _running_count(sampled & (common[pos] == grams))
+    """Running counts of a text's anchors and of its boilerplate anchors, by gram position
+    (all zero without boilerplate: no passage then has a boilerplate share to count)."""
+    if common is None or len(common) == 0:
+        zeros = [0] * (len(grams) + 1)
+        return zeros, zeros
+    sampled = anchor_sample(grams, modulo)
+    return _running_count(sampled), _running_count(sampled & in_sorted(grams, common))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +176,7 @@ class Alignment:
 def _overlap(a: Text, b: Text) -> tuple[int, int, int]:
     """(distinct in A, distinct in B, distinct in both) of the two texts' n-grams."""
     ua, ub = a.distinct_grams, b.distinct_grams
-    if len(ua) == 0 or len(ub) == 0:
-        return len(ua), len(ub), 0
-    pos = np.minimum(np.searchsorted(ub, ua), len(ub) - 1)
-    return len(ua), len(ub), int(np.count_nonzero(ub[pos] == ua))
+    return len(ua), len(ub), int(np.count_nonzero(in_sorted(ua, ub)))
 
 
 def _blocks(a: Text, b: Text, settings: CopySettings) -> list[Block]:

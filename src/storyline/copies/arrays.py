@@ -51,3 +51,12 @@ def distinct_inverse(values: A) -> tuple[A, I64]:
     inverse = np.empty(len(values), dtype=np.int64)
     inverse[order] = np.cumsum(first) - 1
     return ordered[first], inverse
+
+
+def in_sorted(values: A, sorted_set: A) -> npt.NDArray[np.bool_]:
+    """Which values occur in `sorted_set` (sorted), by binary search."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), dtype=np.bool_)
+    pos = np.minimum(sorted_set.searchsorted(values), len(sorted_set) - 1)
+    found: npt.NDArray[np.bool_] = sorted_set[pos] == values
+    return found

@@ -31,11 +31,16 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
-from storyline.copies.arrays import U64, distinct, distinct_counts, distinct_inverse, runs
+from storyline.copies.arrays import (
+    I64,
+    U64,
+    distinct,
+    distinct_counts,
+    distinct_inverse,
+    runs,
+)
 from storyline.copies.fingerprints import DocPrint, mix64
 from storyline.copies.records import DEFAULTS, CopySettings
-
-I64 = npt.NDArray[np.int64]
 
 BY_EXACT = 1
 BY_LSH = 2

@@ -196,13 +196,21 @@ def _short(hashes: U64) -> U64:
     return ngram_hashes(hashes, len(hashes)) if len(hashes) else hashes
 
 
+def anchor_sample(grams: U64, modulo: int) -> npt.NDArray[np.bool_]:
+    """Which n-grams are anchor candidates: those with `hash % modulo == 0` (all for 1)."""
+    if modulo <= 1:
+        return np.ones(len(grams), dtype=np.bool_)
+    sampled: npt.NDArray[np.bool_] = grams % np.uint64(modulo) == 0
+    return sampled
+
+
 def _anchors(shingles: U64, counts: npt.NDArray[np.int64], modulo: int) -> tuple[U64, list[int]]:
     """Each set's distinct sampled n-grams (`hash % modulo == 0`), sorted, concatenated, and
     where each set's begin (one bound more than sets); the sets are consecutive runs of
     `counts` shingles."""
     doc = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
     if modulo > 1:
-        keep = shingles % np.uint64(modulo) == 0
+        keep = anchor_sample(shingles, modulo)
         shingles, doc = shingles[keep], doc[keep]
     order = np.lexsort((shingles, doc))
     shingles, doc = shingles[order], doc[order]
