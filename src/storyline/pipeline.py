@@ -38,6 +38,7 @@ from storyline.copies import (
     members_from_prints,
     relate_candidates,
 )
+from storyline.copies.arrays import distinct, in_sorted
 from storyline.errors import InputError
 from storyline.ingest import ReadOptions, Source, discover, read_source
 from storyline.store.db import Store
@@ -264,13 +265,13 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
 
 
 def _holding(prints: Sequence[DocPrint], anchors: npt.NDArray[np.uint64]) -> set[str]:
-    """Ids of the documents that hold any of `anchors`."""
+    """Ids of the documents that hold any of `anchors` (sorted)."""
     if not len(anchors) or not prints:
         return set()
     sizes = [len(p.anchors) for p in prints]
-    held = np.isin(np.concatenate([p.anchors for p in prints]), anchors)
+    held = in_sorted(np.concatenate([p.anchors for p in prints]), anchors)
     doc = np.repeat(np.arange(len(prints)), sizes)
-    return {prints[k].id for k in np.unique(doc[held]).tolist()}
+    return {prints[k].id for k in distinct(doc[held]).tolist()}
 
 
 def _stories(store: Store, settings: StorySettings, summary: BuildSummary) -> None:
