@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -162,6 +164,160 @@ def test_blocks_are_the_maximal_runs_of_equal_seeds() -> None:
                     m += 1
                 expected.append([i, i + m - 1 + n, j, j + m - 1 + n])
         assert np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist() == expected
+
+
+def _reference_passages(
+    quads: list[list[int]], a: tuple, b: tuple, limits: tuple[int, int, int, int], alike
+) -> tuple[list[list[int]], list[list[int]], int, int]:
+    """align.py's steps 3 and 4 in plain Python, as `_kernels.passages` reports them."""
+    gap, fuzzy, min_words, n = limits
+    fuzzy = max(gap, fuzzy)
+    (hash_a, num_a, quote_a, anchor_a, common_a), (hash_b, num_b, quote_b, *_) = a, b
+
+    def clash(a0: int, a1: int, b0: int, b1: int) -> int:
+        xa = Counter(int(hash_a[i]) for i in range(a0, a1) if num_a[i])
+        xb = Counter(int(hash_b[j]) for j in range(b0, b1) if num_b[j])
+        if not xa or not xb:
+            return 0
+        return max(sum((xa - xb).values()), sum((xb - xa).values()))
+
+    chains: list[dict] = []  # blocks, breaks (block indexes after a conflict), conflicts, end
+    active: list[dict] = []
+    total = 0
+    for a0, a1, b0, b1 in quads:
+        active = [c for c in active if c["end"][0] >= a0 - fuzzy]
+        best, score, over_best = None, 0, 0
+        for c in active:
+            ga, gb = a0 - c["end"][0], b0 - c["end"][1]
+            over = max(0, -ga, -gb)
+            if over >= a1 - a0:
+                continue
+            ga, gb = ga + over, gb + over
+            if ga > gap or gb > gap:
+                if ga > fuzzy or gb > fuzzy or abs(ga - gb) > gap:
+                    continue
+                if best is not None and ga + gb >= score:
+                    continue
+                if not alike(c["end"][0], a0 + over, c["end"][1], b0 + over):
+                    continue
+            if best is None or ga + gb < score:
+                best, score, over_best = c, ga + gb, over
+        block = [a0 + over_best, a1, b0 + over_best, b1]
+        if best is None:
+            chain = {"blocks": [block], "breaks": [], "conflicts": 0, "end": (a1, b1)}
+            chains.append(chain)
+            active.append(chain)
+            continue
+        found = clash(best["end"][0], block[0], best["end"][1], block[2])
+        if found:
+            total += found
+            best["conflicts"] += found
+            best["breaks"].append(len(best["blocks"]))
+        best["blocks"].append(block)
+        best["end"] = (a1, b1)
+
+    def matched(c: dict) -> int:
+        return sum(x[1] - x[0] for x in c["blocks"])
+
+    chains.sort(key=lambda c: (-matched(c), c["blocks"][0][0], c["blocks"][0][2]))
+    rows, blocks, agree = [], {}, 0
+    for c in chains:
+        a0, b0, (a1, b1) = c["blocks"][0][0], c["blocks"][0][2], c["end"]
+        if matched(c) < min_words or any(
+            (a0 < r[1] and r[0] < a1) or (b0 < r[3] and r[2] < b1) for r in rows
+        ):
+            continue
+        edges = [0, *c["breaks"], len(c["blocks"])]
+        solid = max(
+            sum(x[1] - x[0] for x in c["blocks"][s:e]) for s, e in itertools.pairwise(edges)
+        )
+        agree += sum(int(np.count_nonzero(num_a[x[0] : x[1]])) for x in c["blocks"])
+        g0, g1 = a0, max(a0, a1 - n + 1)
+        rows.append(
+            [
+                a0,
+                a1,
+                b0,
+                b1,
+                matched(c),
+                solid,
+                c["conflicts"],
+                int(np.count_nonzero(quote_a[a0:a1])),
+                int(np.count_nonzero(quote_b[b0:b1])),
+                int(np.count_nonzero(anchor_a[g0:g1])),
+                int(np.count_nonzero(common_a[g0:g1])),
+                len(c["blocks"]),
+            ]
+        )
+        blocks[a0] = c["blocks"]
+    rows.sort()
+    if rows:
+        slots = [(0, rows[0][0], 0, rows[0][2])]
+        slots += [(p[1], q[0], p[3], q[2]) for p, q in itertools.pairwise(rows) if q[2] >= p[3]]
+        slots.append((rows[-1][1], len(hash_a), rows[-1][3], len(hash_b)))
+        for a0, a1, b0, b1 in slots:
+            if 0 < a1 - a0 <= fuzzy and 0 < b1 - b0 <= fuzzy:
+                total += clash(a0, a1, b0, b1)
+    return rows, [x for r in rows for x in blocks[r[0]]], total, agree
+
+
+def test_passages_chain_blocks_as_the_python_definition_does() -> None:
+    rng = np.random.default_rng(12)
+    for trial in range(400):
+        n = int(rng.integers(1, 4))
+        sides = []
+        for _ in range(2):
+            words = rng.integers(0, 8, size=int(rng.integers(0, 60))).astype(np.uint64)
+            grams = max(0, len(words) - n + 1) if trial % 3 else 0  # 0: no boilerplate known
+            anchor = rng.random(grams) < 0.5
+            sides.append(
+                (
+                    words,
+                    words >= 5,
+                    rng.random(len(words)) < 0.3,
+                    anchor,
+                    anchor & (rng.random(grams) < 0.5),
+                )
+            )
+        (wa, *_), (wb, *_) = sides
+        seeds_a, seeds_b = ngram_hashes(wa, n), ngram_hashes(wb, n)
+        repeats_a = np.array([np.count_nonzero(seeds_a == x) for x in seeds_a], dtype=np.int64)
+        repeats_b = np.array([np.count_nonzero(seeds_b == x) for x in seeds_b], dtype=np.int64)
+        order = np.argsort(seeds_b, kind="stable")
+        quads = _kernels.blocks(seeds_a, repeats_a, seeds_b, repeats_b, seeds_b[order], order, 3, n)
+        limits = (int(rng.integers(0, 4)), int(rng.integers(0, 10)), int(rng.integers(1, 6)), n)
+
+        def alike(a0: int, a1: int, b0: int, b1: int) -> bool:
+            return (a0 * 7 + a1 * 5 + b0 * 3 + b1) % 3 != 0  # deterministic, either way
+
+        rows, blocks, conflicts, agree = _kernels.passages(quads, sides[0], sides[1], limits, alike)
+        expected = _reference_passages(
+            np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist(), *sides, limits, alike
+        )
+        assert np.frombuffer(rows, dtype=np.int64).reshape(-1, 12).tolist() == expected[0]
+        assert np.frombuffer(blocks, dtype=np.int64).reshape(-1, 4).tolist() == expected[1]
+        assert (conflicts, agree) == expected[2:]
+
+
+def test_passages_refuses_bad_input_and_passes_on_errors() -> None:
+    words = np.arange(10, dtype=np.uint64)
+    flags = np.zeros(10, dtype=np.bool_)
+    side = (words, flags, flags, flags[:0], flags[:0])
+    inside = np.array([0, 10, 0, 10], dtype=np.int64).tobytes()
+    outside = np.array([0, 11, 0, 10], dtype=np.int64).tobytes()
+    with pytest.raises(ValueError, match="outside its text"):
+        _kernels.passages(outside, side, side, (1, 1, 1, 1), bool)
+    with pytest.raises(ValueError, match="sizes disagree"):
+        _kernels.passages(inside, side, (words, flags[:5], flags, flags, flags), (1, 1, 1, 1), bool)
+    with pytest.raises(TypeError, match="quads"):
+        _kernels.passages(inside[:8], side, side, (1, 1, 1, 1), bool)
+
+    def fails(*_: int) -> bool:
+        raise RuntimeError("alike failed")
+
+    two = np.array([0, 3, 0, 3, 6, 8, 8, 10], dtype=np.int64).tobytes()  # a gap of 3 and 5
+    with pytest.raises(RuntimeError, match="alike failed"):
+        _kernels.passages(two, side, side, (2, 8, 1, 1), fails)
 
 
 def test_minhash_is_the_minimum_of_every_permutation() -> None:

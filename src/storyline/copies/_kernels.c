@@ -3,8 +3,8 @@
    Profiles put most of the stage in loops that Python can only run per element: finding words
    (`patterns.WORD`) and looking each one up in a table of what it stands for (`tokens.Token`:
    normal form, hash, number flag), MinHash's multiply-add-minimum over every shingle and
-   permutation, n-gram hashing, and matching two texts' seeds into exact blocks. Everything else
-   stays in Python and numpy. These functions give exactly what the Python and numpy code they
+   permutation, n-gram hashing, matching two texts' seeds into exact blocks, and chaining those
+   blocks into passages. Everything else stays in Python and numpy. These functions give exactly what the Python and numpy code they
    replaced gave: tests/copies/test_kernels.py checks them against the regex and plain numpy.
 
    A word, as `patterns.WORD` matches it, scanning left to right:
@@ -401,7 +401,7 @@ done:
 
 /* Buffers of fixed item sizes (numpy arrays, bytes), released together. */
 typedef struct {
-    Py_buffer views[8];
+    Py_buffer views[12];
     int count;
 } Views;
 
@@ -667,6 +667,328 @@ done:
     return result;
 }
 
+/* --- Passages: blocks chained into passages, kept longest first (align.py, steps 3 and 4) --- */
+
+/* One text as chaining reads it: word hashes, flags, and running counts of the flags
+   (`numbers[i]`: numeric words before word i; `anchors`, `commons`: over n-gram positions). */
+typedef struct {
+    const uint64_t *hashes;
+    const uint8_t *numeric, *quoted, *anchor, *common;
+    Py_ssize_t words, grams;
+    int64_t *numbers, *quotes, *anchors, *commons, *scratch;
+} Side;
+
+static void running_count(const uint8_t *flags, Py_ssize_t len, int64_t *out) {
+    out[0] = 0;
+    for (Py_ssize_t i = 0; i < len; i++)
+        out[i + 1] = out[i] + (flags[i] != 0);
+}
+
+/* Reads (hashes, numeric, quoted, anchor, common) into `s`; anchor and common are per n-gram
+   position, both empty when the corpus has no boilerplate. */
+static int side_of(Views *v, PyObject *tuple, Side *s) {
+    Py_ssize_t len[5];
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 5) {
+        PyErr_SetString(PyExc_TypeError, "a side is (hashes, numeric, quoted, anchor, common)");
+        return -1;
+    }
+    s->hashes = view(v, PyTuple_GET_ITEM(tuple, 0), 8, 0, &len[0]);
+    s->numeric = s->hashes ? view(v, PyTuple_GET_ITEM(tuple, 1), 1, 0, &len[1]) : NULL;
+    s->quoted = s->numeric ? view(v, PyTuple_GET_ITEM(tuple, 2), 1, 0, &len[2]) : NULL;
+    s->anchor = s->quoted ? view(v, PyTuple_GET_ITEM(tuple, 3), 1, 0, &len[3]) : NULL;
+    s->common = s->anchor ? view(v, PyTuple_GET_ITEM(tuple, 4), 1, 0, &len[4]) : NULL;
+    if (s->common == NULL)
+        return -1;
+    if (len[1] != len[0] || len[2] != len[0] || len[4] != len[3]) {
+        PyErr_SetString(PyExc_ValueError, "passages: a side's array sizes disagree");
+        return -1;
+    }
+    s->words = len[0];
+    s->grams = len[3];
+    s->numbers = PyMem_Malloc(sizeof(int64_t) * (size_t)(3 * s->words + 2 * s->grams + 4));
+    if (s->numbers == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->quotes = s->numbers + s->words + 1;
+    s->anchors = s->quotes + s->words + 1;
+    s->commons = s->anchors + s->grams + 1;
+    s->scratch = s->commons + s->grams + 1; /* room for the hashes of `words` numbers */
+    running_count(s->numeric, s->words, s->numbers);
+    running_count(s->quoted, s->words, s->quotes);
+    running_count(s->anchor, s->grams, s->anchors);
+    running_count(s->common, s->grams, s->commons);
+    return 0;
+}
+
+/* The numbers among words [start, end), as their hashes, sorted; returns how many. */
+static Py_ssize_t numbers_in(const Side *s, int64_t start, int64_t end) {
+    Py_ssize_t count = 0;
+    for (int64_t i = start; i < end; i++) {
+        if (!s->numeric[i])
+            continue;
+        int64_t h = (int64_t)s->hashes[i], k = count++; /* insertion sort: gaps are short */
+        for (; k > 0 && (uint64_t)s->scratch[k - 1] > (uint64_t)h; k--)
+            s->scratch[k] = s->scratch[k - 1];
+        s->scratch[k] = h;
+    }
+    return count;
+}
+
+/* How many numbers differ in a gap holding numbers on both sides: the larger side of their
+   multiset difference (0: the same numbers, or none on a side). */
+static int64_t number_conflict(const Side *a, const Side *b, int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
+    if (a->numbers[a1] == a->numbers[a0] || b->numbers[b1] == b->numbers[b0])
+        return 0;
+    Py_ssize_t na = numbers_in(a, a0, a1), nb = numbers_in(b, b0, b1), i = 0, j = 0, shared = 0;
+    while (i < na && j < nb) {
+        uint64_t x = (uint64_t)a->scratch[i], y = (uint64_t)b->scratch[j];
+        if (x == y)
+            shared++;
+        i += x <= y;
+        j += y <= x;
+    }
+    return (na > nb ? na : nb) - shared;
+}
+
+typedef struct {
+    int64_t a0, a1, b0, b1; /* of its first block, then its end */
+    int64_t matched, conflicts, count, first;
+} Chain;
+
+typedef struct {
+    int64_t a0, a1, b0, b1;
+    Py_ssize_t chain;
+    int after_conflict;
+} Link; /* a block as it was placed in a chain (trimmed where it overlapped the chain's end) */
+
+static int longest_first(const void *x, const void *y) {
+    const Chain *p = x, *q = y;
+    if (p->matched != q->matched)
+        return p->matched > q->matched ? -1 : 1;
+    if (p->a0 != q->a0)
+        return p->a0 < q->a0 ? -1 : 1;
+    return (p->b0 > q->b0) - (p->b0 < q->b0);
+}
+
+static int by_a0(const void *x, const void *y) {
+    const int64_t *p = x, *q = y;
+    return (p[0] > q[0]) - (p[0] < q[0]);
+}
+
+enum { ROW = 12 }; /* a0 a1 b0 b1 matched solid conflicts quotes_a quotes_b anchors commons blocks */
+
+/* Chains `links` (blocks in (a0, b0) order) as align.py's module docstring says; returns the
+   number of chains, -1 on an error. */
+static Py_ssize_t chain_blocks(const int64_t *quads, Py_ssize_t count, const Side *a, const Side *b,
+                               int64_t gap, int64_t fuzzy, PyObject *alike, Chain *chains, Link *links,
+                               Py_ssize_t *active, int64_t *conflicts) {
+    Py_ssize_t nchains = 0, nactive = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        const int64_t *blk = quads + 4 * k;
+        Py_ssize_t kept = 0, best = -1;
+        for (Py_ssize_t c = 0; c < nactive; c++)
+            if (chains[active[c]].a1 >= blk[0] - fuzzy)
+                active[kept++] = active[c];
+        nactive = kept;
+        int64_t score = 0, over_best = 0;
+        for (Py_ssize_t c = 0; c < nactive; c++) {
+            const Chain *ch = &chains[active[c]];
+            int64_t ga = blk[0] - ch->a1, gb = blk[2] - ch->b1, over = 0;
+            if (-ga > over)
+                over = -ga;
+            if (-gb > over)
+                over = -gb;
+            if (over >= blk[1] - blk[0])
+                continue;
+            ga += over;
+            gb += over;
+            if (ga > gap || gb > gap) { /* bridged only when both gaps read alike */
+                if (ga > fuzzy || gb > fuzzy || llabs(ga - gb) > gap || (best >= 0 && ga + gb >= score))
+                    continue;
+                PyObject *r = PyObject_CallFunction(alike, "LLLL", (long long)ch->a1, (long long)(blk[0] + over),
+                                                    (long long)ch->b1, (long long)(blk[2] + over));
+                int yes = r ? PyObject_IsTrue(r) : -1;
+                Py_XDECREF(r);
+                if (yes < 0)
+                    return -1;
+                if (!yes)
+                    continue;
+            }
+            if (best < 0 || ga + gb < score) {
+                best = active[c];
+                score = ga + gb;
+                over_best = over;
+            }
+        }
+        Link *link = &links[k];
+        link->a0 = blk[0] + over_best;
+        link->a1 = blk[1];
+        link->b0 = blk[2] + over_best;
+        link->b1 = blk[3];
+        link->after_conflict = 0;
+        if (best < 0) {
+            chains[nchains] = (Chain){blk[0], blk[1], blk[2], blk[3], blk[1] - blk[0], 0, 1, 0};
+            link->chain = nchains;
+            active[nactive++] = nchains++;
+            continue;
+        }
+        Chain *ch = &chains[best];
+        int64_t clash = number_conflict(a, b, ch->a1, link->a0, ch->b1, link->b0);
+        link->chain = best;
+        link->after_conflict = clash > 0;
+        *conflicts += clash;
+        ch->conflicts += clash;
+        ch->matched += link->a1 - link->a0;
+        ch->count++;
+        ch->a1 = link->a1;
+        ch->b1 = link->b1;
+    }
+    return nchains;
+}
+
+static int overlaps(const int64_t *rows, Py_ssize_t n, int at, int64_t start, int64_t end) {
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (start < rows[k * ROW + at + 1] && rows[k * ROW + at] < end)
+            return 1;
+    return 0;
+}
+
+/* Differing numbers in the corresponding short slots around the kept passages (sorted by a0):
+   before the first, after the last, and between passages that follow each other in both. */
+static int64_t slot_conflicts(const int64_t *rows, Py_ssize_t n, const Side *a, const Side *b, int64_t limit) {
+    int64_t total = 0;
+    for (Py_ssize_t k = 0; n > 0 && k <= n; k++) {
+        int64_t a0 = k ? rows[(k - 1) * ROW + 1] : 0, b0 = k ? rows[(k - 1) * ROW + 3] : 0;
+        int64_t a1 = k < n ? rows[k * ROW] : a->words, b1 = k < n ? rows[k * ROW + 2] : b->words;
+        if (k > 0 && k < n && b1 < b0)
+            continue; /* the next passage jumps back in B: no slot between them */
+        if (0 < a1 - a0 && a1 - a0 <= limit && 0 < b1 - b0 && b1 - b0 <= limit)
+            total += number_conflict(a, b, a0, a1, b0, b1);
+    }
+    return total;
+}
+
+PyDoc_STRVAR(passages_doc,
+             "passages(quads, a, b, limits, alike) -> (rows, blocks, conflicts, agree)\n\n"
+             "Chains exact blocks (`quads`, as `blocks` gives them) into passages and keeps the\n"
+             "longest that do not overlap, as align.py says. `a`, `b`: (hashes, numeric, quoted,\n"
+             "anchor, common) of each text; `limits`: (max_gap_words, fuzzy_gap_words,\n"
+             "min_passage_words, ngram_words); `alike(a0, a1, b0, b1)`: whether two longer gaps\n"
+             "read alike. `rows`: int64 rows of 12 per kept passage in (a0, b0) order: a0 a1 b0 b1\n"
+             "matched solid conflicts quotes_a quotes_b anchors commons blocks (the counts of quoted\n"
+             "words, and of anchors and boilerplate anchors over its n-gram positions); `blocks`:\n"
+             "their blocks' quads, passage after passage; `conflicts`: number conflicts of every\n"
+             "chain and of the slots around the kept passages; `agree`: numbers inside their blocks.");
+
+static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    long long gap, fuzzy, min_words, n;
+    if (nargs != 5 || !PyArg_ParseTuple(args[3], "LLLL", &gap, &fuzzy, &min_words, &n)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "passages() takes 5 arguments");
+        return NULL;
+    }
+    if (fuzzy < gap)
+        fuzzy = gap;
+    Views v = {.count = 0};
+    Side a = {0}, b = {0};
+    if (!PyBytes_Check(args[0]) || PyBytes_GET_SIZE(args[0]) % (4 * sizeof(int64_t))) {
+        PyErr_SetString(PyExc_TypeError, "passages: quads must be bytes of int64 quads, as blocks() gives");
+        return NULL;
+    }
+    const int64_t *quads = (const int64_t *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t count = PyBytes_GET_SIZE(args[0]) / (Py_ssize_t)(4 * sizeof(int64_t));
+    Chain *chains = NULL;
+    Link *links = NULL;
+    Py_ssize_t *active = NULL, *place = NULL;
+    int64_t *rows = NULL, conflicts = 0, agree = 0;
+    Int64s kept_blocks = {0};
+    PyObject *result = NULL;
+    if (side_of(&v, args[1], &a) < 0 || side_of(&v, args[2], &b) < 0)
+        goto done;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        const int64_t *q = quads + 4 * k;
+        if (q[0] < 0 || q[0] >= q[1] || q[1] > a.words || q[2] < 0 || q[2] >= q[3] || q[3] > b.words) {
+            PyErr_SetString(PyExc_ValueError, "passages: a block lies outside its text");
+            goto done;
+        }
+    }
+    chains = PyMem_Malloc(sizeof(Chain) * (size_t)(count + 1));
+    links = PyMem_Malloc(sizeof(Link) * (size_t)(count + 1));
+    active = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(2 * count + 2));
+    rows = PyMem_Malloc(sizeof(int64_t) * ROW * (size_t)(count + 1));
+    if (!chains || !links || !active || !rows) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t nchains = chain_blocks(quads, count, &a, &b, gap, fuzzy, args[4], chains, links, active, &conflicts);
+    if (nchains < 0)
+        goto done;
+    /* each chain's links, in the order they were placed: chain c's at place[chains[c].first..] */
+    place = active + count + 1;
+    for (Py_ssize_t c = 0, at = 0; c < nchains; c++) {
+        chains[c].first = at;
+        at += chains[c].count;
+        chains[c].count = 0;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Chain *ch = &chains[links[k].chain];
+        place[ch->first + ch->count++] = k;
+    }
+    qsort(chains, (size_t)nchains, sizeof(Chain), longest_first);
+    Py_ssize_t nrows = 0;
+    for (Py_ssize_t c = 0; c < nchains; c++) {
+        const Chain *ch = &chains[c];
+        if (ch->matched < min_words || overlaps(rows, nrows, 0, ch->a0, ch->a1) || overlaps(rows, nrows, 2, ch->b0, ch->b1))
+            continue;
+        int64_t solid = 0, run = 0;
+        for (Py_ssize_t k = ch->first; k < ch->first + ch->count; k++) {
+            const Link *l = &links[place[k]];
+            if (l->after_conflict) {
+                solid = run > solid ? run : solid;
+                run = 0;
+            }
+            run += l->a1 - l->a0;
+            agree += a.numbers[l->a1] - a.numbers[l->a0];
+        }
+        solid = run > solid ? run : solid;
+        /* anchors over n-gram positions [a0, a1 - n + 1), within the text's grams */
+        int64_t g0 = ch->a0 < a.grams ? ch->a0 : a.grams, g1 = ch->a1 - n + 1;
+        g1 = g1 < g0 ? g0 : (g1 > a.grams ? a.grams : g1);
+        int64_t *row = rows + ROW * nrows++;
+        int64_t values[ROW] = {ch->a0, ch->a1, ch->b0, ch->b1, ch->matched, solid, ch->conflicts,
+                               a.quotes[ch->a1] - a.quotes[ch->a0], b.quotes[ch->b1] - b.quotes[ch->b0],
+                               a.anchors[g1] - a.anchors[g0], a.commons[g1] - a.commons[g0], c};
+        memcpy(row, values, sizeof values);
+    }
+    qsort(rows, (size_t)nrows, sizeof(int64_t) * ROW, by_a0); /* kept passages never share an a0 */
+    conflicts += slot_conflicts(rows, nrows, &a, &b, fuzzy);
+    /* the chain in each row's last column becomes its count of blocks, listed in order */
+    for (Py_ssize_t r = 0; r < nrows; r++) {
+        const Chain *ch = &chains[rows[r * ROW + ROW - 1]];
+        for (Py_ssize_t k = ch->first; k < ch->first + ch->count; k++) {
+            const Link *l = &links[place[k]];
+            if (push(&kept_blocks, l->a0) < 0 || push(&kept_blocks, l->a1) < 0 || push(&kept_blocks, l->b0) < 0 ||
+                push(&kept_blocks, l->b1) < 0)
+                goto done;
+        }
+        rows[r * ROW + ROW - 1] = ch->count;
+    }
+    result = Py_BuildValue("(y#y#LL)", (const char *)rows, (Py_ssize_t)(nrows * ROW * sizeof(int64_t)),
+                           kept_blocks.items ? (const char *)kept_blocks.items : "", (Py_ssize_t)(kept_blocks.len * sizeof(int64_t)),
+                           (long long)conflicts, (long long)agree);
+done:
+    PyMem_Free(a.numbers);
+    PyMem_Free(b.numbers);
+    PyMem_Free(chains);
+    PyMem_Free(links);
+    PyMem_Free(active);
+    PyMem_Free(rows);
+    PyMem_Free(kept_blocks.items);
+    release(&v);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"word_table", word_table, METH_O, word_table_doc},
     {"table_size", table_size, METH_O, table_size_doc},
@@ -676,6 +998,7 @@ static PyMethodDef methods[] = {
     {"ngram_index", (PyCFunction)(void (*)(void))ngram_index, METH_FASTCALL, ngram_index_doc},
     {"minhash", (PyCFunction)(void (*)(void))minhash, METH_FASTCALL, minhash_doc},
     {"blocks", (PyCFunction)(void (*)(void))blocks, METH_FASTCALL, blocks_doc},
+    {"passages", (PyCFunction)(void (*)(void))passages, METH_FASTCALL, passages_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -33,3 +33,11 @@ def blocks(
     n: int,
     /,
 ) -> bytes: ...
+def passages(
+    quads: bytes,
+    a: tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]],
+    b: tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]],
+    limits: tuple[int, int, int, int],
+    alike: Callable[[int, int, int, int], bool],
+    /,
+) -> tuple[bytes, bytes, int, int]: ...

@@ -43,29 +43,23 @@ from storyline.copies.tokens import Tokens
 
 Fetch = Callable[[Sequence[str]], Mapping[str, Article]]
 """Loads articles by id, a batch at a time (the store reads them in one query)."""
+Bools = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Text:
-    """An article's tokens and their hashes, ready for alignment.
-
-    What every pair of a batch would otherwise recompute is kept here once per text: the seeds
-    sorted (with their order and in-text repeats) and running counts of numeric and quoted
-    tokens (`numbers[i]`: numeric tokens before token i), as lists for cheap scalar reads.
-    """
+    """An article's tokens and their hashes, ready for alignment: what every pair of a batch
+    would otherwise recompute is kept here once per text, as the C kernels read it."""
 
     article: Article
     tokens: Tokens
-    grams: U64  # hashes of the `ngram_words`-grams (Jaccard, containment, anchors)
-    distinct_grams: U64
+    distinct_grams: U64  # the distinct `ngram_words`-gram hashes (Jaccard, containment)
     seeds: U64  # hashes of the `seed_words`-grams (alignment seeds)
     seed_order: I64  # seeds[seed_order] is sorted (stably)
     sorted_seeds: U64
     seed_repeats: I64  # how often each seed occurs in this text
-    numbers: list[int]
-    quotes: list[int]
-    sampled: list[int]  # anchors (sampled n-grams) before gram position i
-    boilerplate: list[int]  # of which boilerplate (in more than max_df documents: `common`)
+    anchors: Bools  # which n-grams are anchors (empty: no boilerplate known)
+    boilerplate: Bools  # which anchors are boilerplate (`common`)
     notes: tuple[str, ...]  # version notes (lifted by the cleaner, or left in the text)
 
     @classmethod
@@ -76,38 +70,27 @@ class Text:
         seeds = grams
         if settings.seed_words != settings.ngram_words:
             seeds, order, ordered, repeats, _ = ngram_index(tokens.hashes, settings.seed_words)
+        anchors = boilerplate = np.zeros(0, dtype=np.bool_)
+        if common is not None and len(common):
+            anchors = anchor_sample(grams, settings.anchor_modulo)
+            boilerplate = anchors & in_sorted(grams, common)
         return cls(
             article,
             tokens,
-            grams,
             distinct,
             seeds,
             order,
             ordered,
             repeats,
-            _running_count(tokens.numeric),
-            _running_count(tokens.quoted),
-            *_anchor_counts(grams, settings.anchor_modulo, common),
+            anchors,
+            boilerplate,
             version_notes(article),
         )
 
-    def share(self, counts: list[int], start: int, end: int) -> float:
-        """Share of tokens [start, end) counted in `counts` (`numbers` or `quotes`)."""
-        return (counts[end] - counts[start]) / (end - start) if end > start else 0.0
-
-
-def _running_count(flags: npt.NDArray[np.bool_]) -> list[int]:
-    return list(itertools.accumulate(flags.tolist(), initial=0))
-
-
-def _anchor_counts(grams: U64, modulo: int, common: U64 | None) -> tuple[list[int], list[int]]:
-    """Running counts of a text's anchors and of its boilerplate anchors, by gram position
-    (all zero without boilerplate: no passage then has a boilerplate share to count)."""
-    if common is None or len(common) == 0:
-        zeros = [0] * (len(grams) + 1)
-        return zeros, zeros
-    sampled = anchor_sample(grams, modulo)
-    return _running_count(sampled), _running_count(sampled & in_sorted(grams, common))
+    def side(self) -> tuple[U64, Bools, Bools, Bools, Bools]:
+        """What `_kernels.passages` reads of this text."""
+        t = self.tokens
+        return t.hashes, t.numeric, t.quoted, self.anchors, self.boilerplate
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +162,10 @@ def _overlap(a: Text, b: Text) -> tuple[int, int, int]:
     return len(ua), len(ub), int(np.count_nonzero(in_sorted(ua, ub)))
 
 
-def _blocks(a: Text, b: Text, settings: CopySettings) -> list[Block]:
-    """Exact runs of equal seeds, in (a0, b0) order; seeds repeated too often are skipped."""
-    quads = _kernels.blocks(
+def _blocks(a: Text, b: Text, settings: CopySettings) -> bytes:
+    """Exact runs of equal seeds as (a0, a1, b0, b1) int64 quads, in (a0, b0) order; seeds
+    repeated too often are skipped."""
+    return _kernels.blocks(
         a.seeds,
         a.seed_repeats,
         b.seeds,
@@ -191,87 +175,6 @@ def _blocks(a: Text, b: Text, settings: CopySettings) -> list[Block]:
         settings.max_seed_repeats,
         settings.seed_words,
     )
-    rows = np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist()
-    return [Block(*row) for row in rows]
-
-
-def _number_conflict(a: Text, b: Text, a0: int, a1: int, b0: int, b1: int) -> int:
-    """How many numbers differ in a gap that holds numbers on both sides (0: no conflict)."""
-    if a.numbers[a1] == a.numbers[a0] or b.numbers[b1] == b.numbers[b0]:
-        return 0
-    ta, tb = a.tokens, b.tokens
-    na = Counter(ta.words[i] for i in range(a0, a1) if ta.numeric[i])
-    nb = Counter(tb.words[j] for j in range(b0, b1) if tb.numeric[j])
-    if not na or not nb or na == nb:
-        return 0
-    return max(sum((na - nb).values()), sum((nb - na).values()))
-
-
-@dataclass(slots=True)
-class _Chain:
-    blocks: list[Block]
-    a_end: int
-    b_end: int
-    breaks: list[int]  # indices of blocks preceded by a number conflict
-    conflicts: int = 0
-
-    def solid(self) -> int:
-        """Matched words of the longest stretch free of number conflicts."""
-        edges = [0, *self.breaks, len(self.blocks)]
-        return max(sum(b.length for b in self.blocks[s:e]) for s, e in itertools.pairwise(edges))
-
-
-def _chain(
-    blocks: list[Block], a: Text, b: Text, settings: CopySettings
-) -> tuple[list[_Chain], int]:
-    gap = settings.max_gap_words
-    fuzzy = max(gap, settings.fuzzy_gap_words)
-    chains: list[_Chain] = []
-    active: list[_Chain] = []
-    conflicts = 0
-    for blk in blocks:
-        active = [c for c in active if c.a_end >= blk.a0 - fuzzy]
-        best: _Chain | None = None
-        best_trimmed = blk
-        best_score = 0
-        for chain in active:
-            ga, gb = blk.a0 - chain.a_end, blk.b0 - chain.b_end
-            over = max(0, -ga, -gb)
-            if over >= blk.length:
-                continue
-            ga, gb = ga + over, gb + over
-            if ga > gap or gb > gap:
-                # a longer gap is bridged only when both sides read alike (OCR noise, spelling)
-                if ga > fuzzy or gb > fuzzy or abs(ga - gb) > gap:
-                    continue
-                if best is not None and ga + gb >= best_score:
-                    continue
-                if not _alike(
-                    a.tokens,
-                    b.tokens,
-                    chain.a_end,
-                    blk.a0 + over,
-                    chain.b_end,
-                    blk.b0 + over,
-                    settings,
-                ):
-                    continue
-            if best is None or ga + gb < best_score:
-                best, best_score = chain, ga + gb
-                best_trimmed = Block(blk.a0 + over, blk.a1, blk.b0 + over, blk.b1)
-        if best is None:
-            chain = _Chain([blk], blk.a1, blk.b1, [])
-            chains.append(chain)
-            active.append(chain)
-        else:
-            clash = _number_conflict(a, b, best.a_end, best_trimmed.a0, best.b_end, best_trimmed.b0)
-            if clash:
-                conflicts += clash
-                best.conflicts += clash
-                best.breaks.append(len(best.blocks))
-            best.blocks.append(best_trimmed)
-            best.a_end, best.b_end = best_trimmed.a1, best_trimmed.b1
-    return chains, conflicts
 
 
 def _alike(
@@ -311,50 +214,29 @@ def _misread(x: str, y: str, cut: float) -> bool:
     return bool(fuzz.ratio(x, y) >= cut)
 
 
-def _slot_conflicts(kept: list[TokenPassage], a: Text, b: Text, settings: CopySettings) -> int:
-    """Differing numbers in corresponding slots around the passages: before the first passage,
-    after the last, and between passages that follow each other in both texts, where both
-    slots are short (<= `fuzzy_gap_words`). A template report shares its wording and differs
-    exactly there ("Pay April 15 Record March 23" vs "Pay June 8 Record May 22")."""
-    if not kept:
-        return 0
-    limit = max(settings.max_gap_words, settings.fuzzy_gap_words)
-    ordered = sorted(kept, key=lambda p: p.a0)
-    slots = [(0, ordered[0].a0, 0, ordered[0].b0)]
-    slots += [(p.a1, q.a0, p.b1, q.b0) for p, q in itertools.pairwise(ordered) if q.b0 >= p.b1]
-    slots.append((ordered[-1].a1, len(a.tokens), ordered[-1].b1, len(b.tokens)))
-    total = 0
-    for a0, a1, b0, b1 in slots:
-        if 0 < a1 - a0 <= limit and 0 < b1 - b0 <= limit:
-            total += _number_conflict(a, b, a0, a1, b0, b1)
-    return total
-
-
-def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in taken)
-
-
 def align_texts(a: Text, b: Text, settings: CopySettings) -> Alignment:
-    """Align two texts (see the module docstring); boilerplate is as the texts were made with."""
+    """Align two texts (see the module docstring); boilerplate is as the texts were made with.
+    Steps 3 and 4 run in C (`_kernels.passages`), calling `_alike` for the longer gaps."""
     ta, tb = a.tokens, b.tokens
-    n = settings.ngram_words
-    chains, conflicts = _chain(_blocks(a, b, settings), a, b, settings)
-    chains.sort(key=lambda c: (-sum(x.length for x in c.blocks), c.blocks[0].a0, c.blocks[0].b0))
-    taken_a: list[tuple[int, int]] = []
-    taken_b: list[tuple[int, int]] = []
+
+    def alike(a0: int, a1: int, b0: int, b1: int) -> bool:
+        return _alike(ta, tb, a0, a1, b0, b1, settings)
+
+    limits = (
+        settings.max_gap_words,
+        settings.fuzzy_gap_words,
+        settings.min_passage_words,
+        settings.ngram_words,
+    )
+    rows, quads, conflicts, agree = _kernels.passages(
+        _blocks(a, b, settings), a.side(), b.side(), limits, alike
+    )
+    blocks = [Block(*q) for q in np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist()]
     kept: list[TokenPassage] = []
-    agree = 0
-    for chain in chains:
-        a0, a1 = chain.blocks[0].a0, chain.a_end
-        b0, b1 = chain.blocks[0].b0, chain.b_end
-        matched = sum(x.length for x in chain.blocks)
-        if matched < settings.min_passage_words:
-            continue
-        if _overlaps(a0, a1, taken_a) or _overlaps(b0, b1, taken_b):
-            continue
-        taken_a.append((a0, a1))
-        taken_b.append((b0, b1))
-        agree += sum(a.numbers[x.a1] - a.numbers[x.a0] for x in chain.blocks)
+    first = 0
+    for a0, a1, b0, b1, matched, solid, clashes, quotes_a, quotes_b, anchors, common, count in (
+        np.frombuffer(rows, dtype=np.int64).reshape(-1, 12).tolist()
+    ):
         kept.append(
             TokenPassage(
                 a0,
@@ -362,17 +244,19 @@ def align_texts(a: Text, b: Text, settings: CopySettings) -> Alignment:
                 b0,
                 b1,
                 matched,
-                chain.solid(),
-                chain.conflicts,
-                tuple(chain.blocks),
-                a.share(a.quotes, a0, a1),
-                b.share(b.quotes, b0, b1),
-                _boilerplate_share(a, a0, max(a0, a1 - n + 1)),
+                solid,
+                clashes,
+                tuple(blocks[first : first + count]),
+                quotes_a / (a1 - a0),
+                quotes_b / (b1 - b0),
+                common / anchors if anchors else 0.0,
             )
         )
-    if not kept and 0 < len(ta) < n and ta.words == tb.words:
+        first += count
+    if not kept and 0 < len(ta) < settings.ngram_words and ta.words == tb.words:
         # too short for an n-gram seed, but word for word the same: one whole-text passage
         whole = Block(0, len(ta), 0, len(tb))
+        quotes_a, quotes_b = int(ta.quoted.sum()), int(tb.quoted.sum())
         kept.append(
             TokenPassage(
                 0,
@@ -383,12 +267,11 @@ def align_texts(a: Text, b: Text, settings: CopySettings) -> Alignment:
                 len(ta),
                 0,
                 (whole,),
-                a.share(a.quotes, 0, len(ta)),
-                b.share(b.quotes, 0, len(tb)),
+                quotes_a / len(ta),
+                quotes_b / len(tb),
                 0.0,
             )
         )
-    kept.sort(key=lambda p: (p.a0, p.b0))
     passages = tuple(
         Passage(
             int(ta.starts[p.a0]),
@@ -418,14 +301,8 @@ def align_texts(a: Text, b: Text, settings: CopySettings) -> Alignment:
         coverage_a=cov_a,
         coverage_b=cov_b,
         numbers_agree=agree,
-        numbers_conflict=conflicts + _slot_conflicts(kept, a, b, settings),
+        numbers_conflict=conflicts,
     )
-
-
-def _boilerplate_share(text: Text, start: int, end: int) -> float:
-    """Share of the anchors among grams [start, end) that are boilerplate."""
-    anchors = text.sampled[end] - text.sampled[start]
-    return (text.boilerplate[end] - text.boilerplate[start]) / anchors if anchors else 0.0
 
 
 def align_articles(
