@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.workers import batched, ordered_map
+from storyline.workers import GC_THRESHOLD, batched, ordered_map
 
 
 def _square_and_pid(x: int) -> tuple[int, int]:
@@ -54,6 +55,24 @@ def test_errors_in_a_worker_reach_the_caller() -> None:
 
 def _inverse(x: int) -> float:
     return 1 / x
+
+
+def _collector(_: int) -> tuple[tuple[int, int, int], int]:
+    return gc.get_threshold(), gc.get_freeze_count()
+
+
+def test_collections_are_fewer_while_a_map_runs_and_workers_leave_the_inherited_heap() -> None:
+    before = gc.get_threshold()
+    consumer = []
+    for threshold, frozen in ordered_map(_collector, range(8), workers=2, window=2):
+        consumer.append(gc.get_threshold())
+        assert threshold == GC_THRESHOLD and frozen > 0  # in a worker
+    assert consumer == [GC_THRESHOLD] * 8
+    assert gc.get_threshold() == before != GC_THRESHOLD
+    gen = ordered_map(_collector, range(8), workers=1)
+    next(gen)
+    gen.close()  # a map left early restores them too
+    assert gc.get_threshold() == before
 
 
 def test_batched() -> None:
