@@ -130,14 +130,24 @@ def test_ngram_hashes_are_the_mixed_polynomial_of_the_word_hashes() -> None:
 
 def test_ngram_index_sorts_stably_and_counts_repeats() -> None:
     rng = np.random.default_rng(6)
-    for size in (0, 1, 2, 30):
-        words = rng.integers(0, 3, size=size + 1).astype(np.uint64)  # few values: repeats
+    for size in (0, 1, 2, 15, 16, 17, 30, 100, 257, 1000):  # runs of 16, then merges
+        words = rng.integers(0, 3 + size // 10, size=size + 1).astype(np.uint64)  # repeats
         grams, order, ordered, repeats, distinct = ngram_index(words, 2)
         assert grams.tolist() == ngram_hashes(words, 2).tolist()
         assert order.tolist() == np.argsort(grams, kind="stable").tolist()
         assert ordered.tolist() == np.sort(grams).tolist()
         assert repeats.tolist() == [int(np.count_nonzero(grams == g)) for g in grams]
         assert distinct.tolist() == sorted(set(grams.tolist()))
+
+
+def test_shared_counts_the_values_in_both() -> None:
+    rng = np.random.default_rng(8)
+    for size_a, size_b in ((0, 0), (0, 5), (5, 0), (40, 60), (300, 20)):
+        a = np.unique(rng.integers(0, 100, size=size_a).astype(np.uint64))
+        b = np.unique(rng.integers(0, 100, size=size_b).astype(np.uint64))
+        assert _kernels.shared(a, b) == len(np.intersect1d(a, b))
+    top = np.array([2**64 - 1], dtype=np.uint64)
+    assert _kernels.shared(top, top) == 1
 
 
 def test_blocks_are_the_maximal_runs_of_equal_seeds() -> None:

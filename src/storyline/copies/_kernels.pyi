@@ -33,6 +33,7 @@ def blocks(
     n: int,
     /,
 ) -> bytes: ...
+def shared(a: NDArray[Any], b: NDArray[Any], /) -> int: ...
 def passages(
     quads: bytes,
     a: tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]],

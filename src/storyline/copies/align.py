@@ -144,6 +144,13 @@ class Alignment:
     def longest(self) -> int:
         return max((p.matched for p in self.token_passages), default=0)
 
+    def uncovered(self, side: str) -> int:
+        """How many words of side 'a' or 'b' lie outside every passage (passages never
+        overlap on either side)."""
+        if side == "a":
+            return len(self.a.tokens) - sum(p.a1 - p.a0 for p in self.token_passages)
+        return len(self.b.tokens) - sum(p.b1 - p.b0 for p in self.token_passages)
+
     def covered(self, side: str) -> npt.NDArray[np.bool_]:
         """Which tokens of side 'a' or 'b' lie inside a passage."""
         text = self.a if side == "a" else self.b
@@ -159,7 +166,7 @@ class Alignment:
 def _overlap(a: Text, b: Text) -> tuple[int, int, int]:
     """(distinct in A, distinct in B, distinct in both) of the two texts' n-grams."""
     ua, ub = a.distinct_grams, b.distinct_grams
-    return len(ua), len(ub), int(np.count_nonzero(in_sorted(ua, ub)))
+    return len(ua), len(ub), _kernels.shared(ua, ub)
 
 
 def _blocks(a: Text, b: Text, settings: CopySettings) -> bytes:
@@ -193,14 +200,17 @@ def misread_words(al: Alignment, settings: CopySettings) -> int:
     fewer. OCR'd reprints misread words about as often as figures; template reports differ in
     their figures, not in spelling."""
     ta, tb = al.a.tokens, al.b.tokens
+    words_a, words_b = (~ta.numeric).tolist(), (~tb.numeric).tolist()  # not figures
     cut = 100 * settings.fuzzy_gap_similarity
     total = 0
     for p in al.token_passages:
         for prev, blk in itertools.pairwise(p.blocks):
-            words_a = Counter(ta.words[i] for i in range(prev.a1, blk.a0) if not ta.numeric[i])
-            words_b = Counter(tb.words[j] for j in range(prev.b1, blk.b0) if not tb.numeric[j])
-            only_a = list((words_a - words_b).elements())
-            only_b = list((words_b - words_a).elements())
+            gap_a = list(itertools.compress(ta.words[prev.a1 : blk.a0], words_a[prev.a1 : blk.a0]))
+            gap_b = list(itertools.compress(tb.words[prev.b1 : blk.b0], words_b[prev.b1 : blk.b0]))
+            if not gap_a or not gap_b:  # most often: the gap held figures only
+                continue
+            only_a = list((Counter(gap_a) - Counter(gap_b)).elements())
+            only_b = list((Counter(gap_b) - Counter(gap_a)).elements())
             if only_a and only_b:
                 in_a = sum(any(_misread(x, y, cut) for y in only_b) for x in only_a)
                 in_b = sum(any(_misread(x, y, cut) for x in only_a) for y in only_b)

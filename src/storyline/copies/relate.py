@@ -154,8 +154,7 @@ def relate(
         elif min(cov_a, cov_b) >= settings.mostly_shared_coverage:
             copy_rule = "mostly_shared"
 
-    unique_a = na - int(al.covered("a").sum())
-    unique_b = nb - int(al.covered("b").sum())
+    unique_a, unique_b = al.uncovered("a"), al.uncovered("b")
     notes_a, notes_b = al.a.notes, al.b.notes
     rule: str
     why: str
