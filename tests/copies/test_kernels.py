@@ -12,7 +12,6 @@ import pytest
 from storyline.copies import _kernels
 from storyline.copies.fingerprints import (
     minhash_rows,
-    mix64,
     ngram_hashes,
     ngram_index,
     permutations,
@@ -24,6 +23,15 @@ from storyline.copies.tokens import Token, text_hashes, tokenize
 # hyphens, non-ASCII letters and digits (Arabic-Indic "٠١" are decimal, "²½" numeric only),
 # combining accents, dashes and quotes
 _ALPHABET = list("ab1 2.,/-'’‘`´\n\t_éẞ\u0301\u0660\u0661²½—“")
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser in numpy (uint64 arithmetic wraps modulo 2**64)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -148,6 +156,34 @@ def test_shared_counts_the_values_in_both() -> None:
         assert _kernels.shared(a, b) == len(np.intersect1d(a, b))
     top = np.array([2**64 - 1], dtype=np.uint64)
     assert _kernels.shared(top, top) == 1
+
+
+def test_band_keys_mix_the_band_and_its_columns() -> None:
+    rng = np.random.default_rng(9)
+    signatures = rng.integers(0, 2**32, size=(50, 12), dtype=np.uint32)
+    docs = np.array([3, 0, 49, 3], dtype=np.int64)
+    for band, rows in ((0, 4), (2, 4), (1, 6), (11, 1)):
+        key = np.full(len(docs), band, dtype=np.uint64)
+        for col in range(band * rows, (band + 1) * rows):
+            key = mix64(key * np.uint64(0x100000001B3) + signatures[docs, col].astype(np.uint64))
+        got = _kernels.band_keys(signatures, docs, band, rows)
+        assert np.frombuffer(got, dtype=np.uint64).tolist() == key.tolist()
+    with pytest.raises(ValueError, match="past the signature"):
+        _kernels.band_keys(signatures, docs, 3, 4)
+    with pytest.raises(IndexError):
+        _kernels.band_keys(signatures, np.array([50], dtype=np.int64), 0, 4)
+
+
+def test_agreement_is_the_share_of_equal_permutations() -> None:
+    rng = np.random.default_rng(10)
+    signatures = rng.integers(0, 3, size=(30, 7), dtype=np.uint32)  # few values: agreements
+    pairs = rng.integers(0, 30, size=(200, 2)).astype(np.int64)
+    expected = np.mean(signatures[pairs[:, 0]] == signatures[pairs[:, 1]], axis=1)
+    got = np.frombuffer(_kernels.agreement(signatures, pairs), dtype=np.float32)
+    assert got.tolist() == expected.astype(np.float32).tolist()
+    assert _kernels.agreement(signatures, pairs[:0]) == b""
+    with pytest.raises(IndexError):
+        _kernels.agreement(signatures, np.array([[0, 30]], dtype=np.int64))
 
 
 def test_blocks_are_the_maximal_runs_of_equal_seeds() -> None:

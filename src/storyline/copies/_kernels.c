@@ -625,6 +625,122 @@ done:
     return result;
 }
 
+/* The signature matrix (documents x permutations, uint32) and an int64 index array of the
+   LSH kernels; -1 on an error. */
+static int signature_args(Views *v, PyObject *const *args, const uint32_t **sigs, Py_ssize_t *docs,
+                          Py_ssize_t *perms, const int64_t **index, Py_ssize_t *len) {
+    Py_buffer *b = &v->views[v->count];
+    if (PyObject_GetBuffer(args[0], b, PyBUF_C_CONTIGUOUS | PyBUF_ND) < 0)
+        return -1;
+    v->count++;
+    if (b->ndim != 2 || b->itemsize != 4) {
+        PyErr_SetString(PyExc_ValueError, "signatures must be a 2-d array of uint32");
+        return -1;
+    }
+    *sigs = b->buf;
+    *docs = b->shape[0];
+    *perms = b->shape[1];
+    if ((*index = view(v, args[1], 8, 0, len)) == NULL)
+        return -1;
+    return 0;
+}
+
+PyDoc_STRVAR(band_keys_doc,
+             "band_keys(signatures, docs, band, rows) -> keys\n\n"
+             "The LSH key of band `band` for each document of `docs` (int64 rows of the uint32\n"
+             "`signatures` matrix): starting from the band number, for each of its `rows` columns\n"
+             "c in turn, key = mix64(key * 0x100000001B3 + signature[c]) (wrapping). Native uint64\n"
+             "bytes.");
+
+static PyObject *band_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    Views v = {.count = 0};
+    const uint32_t *sigs;
+    const int64_t *docs;
+    Py_ssize_t ndocs, perms, count;
+    long long band, rows;
+    uint64_t *keys;
+    PyObject *out = NULL;
+    if (nargs != 4 || (band = PyLong_AsLongLong(args[2])) < 0 || (rows = PyLong_AsLongLong(args[3])) < 1) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "band_keys(signatures, docs, band >= 0, rows >= 1)");
+        return NULL;
+    }
+    if (signature_args(&v, args, &sigs, &ndocs, &perms, &docs, &count) < 0)
+        goto done;
+    if ((band + 1) * rows > perms) {
+        PyErr_SetString(PyExc_ValueError, "band_keys: the band lies past the signature's end");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < count; i++)
+        if (docs[i] < 0 || docs[i] >= ndocs) {
+            PyErr_SetString(PyExc_IndexError, "band_keys: a document index is out of range");
+            goto done;
+        }
+    if ((out = new_bytes(count, 8, (void **)&keys)) == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        const uint32_t *row = sigs + docs[i] * perms + band * rows;
+        uint64_t x = (uint64_t)band;
+        for (long long c = 0; c < rows; c++) {
+            x = x * 0x100000001B3ULL + row[c];
+            x ^= x >> 30;
+            x *= 0xBF58476D1CE4E5B9ULL;
+            x ^= x >> 27;
+            x *= 0x94D049BB133111EBULL;
+            x ^= x >> 31;
+        }
+        keys[i] = x;
+    }
+done:
+    release(&v);
+    return out;
+}
+
+PyDoc_STRVAR(agreement_doc,
+             "agreement(signatures, pairs) -> shares\n\n"
+             "For each pair (i, j) of the int64 (k, 2) array `pairs`, the share of permutations on\n"
+             "which rows i and j of the uint32 `signatures` matrix agree (the MinHash estimate of\n"
+             "their Jaccard), as native float32 bytes.");
+
+static PyObject *agreement(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    Views v = {.count = 0};
+    const uint32_t *sigs;
+    const int64_t *pairs;
+    Py_ssize_t ndocs, perms, count;
+    float *shares;
+    PyObject *out = NULL;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "agreement(signatures, pairs)");
+        return NULL;
+    }
+    if (signature_args(&v, args, &sigs, &ndocs, &perms, &pairs, &count) < 0)
+        goto done;
+    if (count % 2) {
+        PyErr_SetString(PyExc_ValueError, "agreement: pairs must have two columns");
+        goto done;
+    }
+    count /= 2;
+    for (Py_ssize_t k = 0; k < 2 * count; k++)
+        if (pairs[k] < 0 || pairs[k] >= ndocs) {
+            PyErr_SetString(PyExc_IndexError, "agreement: a document index is out of range");
+            goto done;
+        }
+    if ((out = new_bytes(count, sizeof(float), (void **)&shares)) == NULL)
+        goto done;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t k = 0; k < count; k++) {
+        const uint32_t *x = sigs + pairs[2 * k] * perms, *y = sigs + pairs[2 * k + 1] * perms;
+        Py_ssize_t same = 0;
+        for (Py_ssize_t p = 0; p < perms; p++)
+            same += x[p] == y[p];
+        shares[k] = perms ? (float)((double)same / (double)perms) : 0.0f;
+    }
+    Py_END_ALLOW_THREADS
+done:
+    release(&v);
+    return out;
+}
+
 PyDoc_STRVAR(blocks_doc,
              "blocks(a_seeds, a_repeats, b_seeds, b_repeats, b_sorted, b_order, max_repeats, n)\n"
              "    -> quads\n\n"
@@ -1048,6 +1164,8 @@ static PyMethodDef methods[] = {
     {"ngrams", (PyCFunction)(void (*)(void))ngrams, METH_FASTCALL, ngrams_doc},
     {"ngram_index", (PyCFunction)(void (*)(void))ngram_index, METH_FASTCALL, ngram_index_doc},
     {"minhash", (PyCFunction)(void (*)(void))minhash, METH_FASTCALL, minhash_doc},
+    {"band_keys", (PyCFunction)(void (*)(void))band_keys, METH_FASTCALL, band_keys_doc},
+    {"agreement", (PyCFunction)(void (*)(void))agreement, METH_FASTCALL, agreement_doc},
     {"blocks", (PyCFunction)(void (*)(void))blocks, METH_FASTCALL, blocks_doc},
     {"shared", (PyCFunction)(void (*)(void))shared, METH_FASTCALL, shared_doc},
     {"passages", (PyCFunction)(void (*)(void))passages, METH_FASTCALL, passages_doc},

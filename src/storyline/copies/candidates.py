@@ -31,6 +31,7 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
+from storyline.copies import _kernels
 from storyline.copies.arrays import (
     I64,
     U64,
@@ -39,7 +40,7 @@ from storyline.copies.arrays import (
     distinct_inverse,
     runs,
 )
-from storyline.copies.fingerprints import DocPrint, mix64
+from storyline.copies.fingerprints import DocPrint
 from storyline.copies.records import DEFAULTS, CopySettings
 
 BY_EXACT = 1
@@ -76,13 +77,20 @@ class Candidates:
 
 
 def _pair_codes(
-    members: I64, starts: I64, lengths: I64, n_docs: int, max_group: int, window: int = 0
+    members: I64,
+    starts: I64,
+    lengths: I64,
+    n_docs: int,
+    max_group: int,
+    window: int = 0,
+    labels: I64 | None = None,
 ) -> I64:
     """Codes i * n_docs + j (i < j) of the pairs inside each group `members[s : s + l]`.
 
     Groups up to `max_group` give all their pairs. A larger one gives, with `window` 0, its
     first member paired with the rest (a star); otherwise each member paired with the next
     `window` members (a band: still connected when one member is noisy, and linear).
+    Pairs of documents with the same `labels` (one per document), if given, are left out.
     """
     out: list[I64] = []
     keep = lengths >= 2
@@ -100,7 +108,7 @@ def _pair_codes(
             a = np.concatenate([rows[:, :-d].ravel() for d in offsets])
             b = np.concatenate([rows[:, d:].ravel() for d in offsets])
         lo, hi = np.minimum(a, b), np.maximum(a, b)
-        apart = lo != hi
+        apart = lo != hi if labels is None else labels[lo] != labels[hi]
         out.append(lo[apart] * n_docs + hi[apart])
     if not out:
         return np.zeros(0, dtype=np.int64)
@@ -182,12 +190,10 @@ def thin(
 
 
 def _estimates(signatures: npt.NDArray[np.uint32], pairs: I64) -> npt.NDArray[np.float32]:
-    """MinHash Jaccard estimates of index pairs, a block at a time (bounded temporaries)."""
-    out = np.zeros(len(pairs), dtype=np.float32)
-    for s in range(0, len(pairs), 65536):
-        block = pairs[s : s + 65536]
-        out[s : s + 65536] = np.mean(signatures[block[:, 0]] == signatures[block[:, 1]], axis=1)
-    return out
+    """MinHash Jaccard estimates of index pairs (share of agreeing permutations), in C: numpy
+    would copy both rows of every pair first."""
+    shares = _kernels.agreement(signatures, np.ascontiguousarray(pairs, dtype=np.int64))
+    return np.frombuffer(shares, dtype=np.float32).copy()
 
 
 def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySettings) -> I64:
@@ -197,10 +203,7 @@ def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySet
     out: list[I64] = []
     all_pairs, window = settings.group_all_pairs, settings.group_window
     for band in range(settings.lsh_bands):
-        key = np.full(len(usable), np.uint64(band), dtype=np.uint64)
-        for col in range(band * rows, (band + 1) * rows):
-            column = signatures[usable, col].astype(np.uint64)
-            key = mix64(key * np.uint64(0x100000001B3) + column)
+        key = np.frombuffer(_kernels.band_keys(signatures, usable, band, rows), dtype=np.uint64)
         order = np.argsort(key, kind="stable")
         starts, lengths = runs(key[order])
         codes = _pair_codes(usable[order], starts, lengths, n_docs, all_pairs, window)
@@ -246,9 +249,7 @@ def anchor_pairs(
         starts, lengths = runs(h)
         common.append(h[starts[lengths > settings.max_df]])
         rare = (lengths >= 2) & (lengths <= settings.max_df)
-        c = _pair_codes(d, starts[rare], lengths[rare], n_docs, all_pairs, window)
-        if tree is not None:
-            c = c[tree[c // n_docs] != tree[c % n_docs]]
+        c = _pair_codes(d, starts[rare], lengths[rare], n_docs, all_pairs, window, tree)
         if len(c):
             u, n = distinct_counts(c)
             codes.append(u)

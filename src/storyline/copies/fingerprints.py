@@ -30,15 +30,6 @@ U32 = npt.NDArray[np.uint32]
 _EMPTY_SIGNATURE = np.uint32(0xFFFFFFFF)
 
 
-def mix64(x: U64) -> U64:
-    """splitmix64's finaliser, vectorised: spreads every input bit over the output."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
 def ngram_hashes(hashes: U64, n: int) -> U64:
     """Hash of every run of `n` consecutive tokens (position i covers tokens i .. i+n-1)."""
     grams = _kernels.ngrams(np.ascontiguousarray(hashes, dtype=np.uint64), n)
