@@ -370,11 +370,14 @@ def test_minhash_is_the_minimum_of_every_permutation() -> None:
     rng = np.random.default_rng(3)
     shingles = rng.integers(0, 2**64 - 1, size=50, dtype=np.uint64)
     starts = np.array([0, 7, 8, 30], dtype=np.int64)
+    for perms in (16, 13, 128):  # whole vector lanes, a tail, the default
+        a, b = permutations(perms, 5)
+        got = minhash_rows(shingles, starts, perms, 5)
+        for k, (lo, hi) in enumerate(zip(starts, [*starts[1:], len(shingles)], strict=True)):
+            values = shingles[lo:hi, None] * a[None, :] + b[None, :]  # wraps modulo 2**64
+            assert got[k].tolist() == (values.min(axis=0) >> np.uint64(32)).tolist()
     a, b = permutations(16, 5)
     got = minhash_rows(shingles, starts, 16, 5)
-    for k, (lo, hi) in enumerate(zip(starts, [*starts[1:], len(shingles)], strict=True)):
-        values = shingles[lo:hi, None] * a[None, :] + b[None, :]  # wraps modulo 2**64
-        assert got[k].tolist() == (values.min(axis=0) >> np.uint64(32)).tolist()
     with pytest.raises(ValueError, match="sizes"):
         _kernels.minhash(shingles, starts, a, b, np.empty((3, 16), dtype=np.uint32))
     with pytest.raises(ValueError, match="non-empty and in order"):

