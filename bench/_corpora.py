@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +27,21 @@ def paragraphs_of(text: str, split: str = r"\n[ \t]*\n") -> tuple[Paragraph, ...
     """Paragraph offsets of `text`, blocks separated by `split` (blank lines by default)."""
     out: list[Paragraph] = []
     pos = 0
-    for m in [*re.finditer(split, text), None]:
-        end = m.start() if m else len(text)
-        chunk = text[pos:end]
-        lead = len(chunk) - len(chunk.lstrip())
-        trail = len(chunk.rstrip())
-        if chunk.strip():
-            out.append(Paragraph(pos + lead, pos + trail))
-        if m:
-            pos = m.end()
+    for m in _compiled(split).finditer(text):
+        _add_paragraph(out, text, pos, m.start())
+        pos = m.end()
+    _add_paragraph(out, text, pos, len(text))
     return tuple(out)
+
+
+_compiled = lru_cache(maxsize=8)(re.compile)
+
+
+def _add_paragraph(out: list[Paragraph], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.lstrip()
+    if stripped:
+        out.append(Paragraph(end - len(stripped), start + len(chunk.rstrip())))
 
 
 def make_article(
