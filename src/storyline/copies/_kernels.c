@@ -423,18 +423,23 @@ static void release(Views *v) {
         PyBuffer_Release(&v->views[--v->count]);
 }
 
-/* The n-gram hash: a polynomial over the word hashes, finished with splitmix64's mixer so that
-   its low bits are uniform (anchors sample n-grams by `hash % modulo == 0`). */
+/* splitmix64's finaliser: spreads every input bit over the output. */
+static inline uint64_t mix64(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+/* The n-gram hash: a polynomial over the word hashes, mixed so that its low bits are uniform
+   (anchors sample n-grams by `hash % modulo == 0`). */
 static void ngrams_into(const uint64_t *words, Py_ssize_t count, long long n, uint64_t *out) {
     for (Py_ssize_t i = 0; i < count; i++) {
         uint64_t x = 0;
         for (long long k = 0; k < n; k++)
             x = x * 0x9E3779B97F4A7C15ULL + words[i + k];
-        x ^= x >> 30;
-        x *= 0xBF58476D1CE4E5B9ULL;
-        x ^= x >> 27;
-        x *= 0x94D049BB133111EBULL;
-        out[i] = x ^ (x >> 31);
+        out[i] = mix64(x);
     }
 }
 
@@ -633,8 +638,8 @@ done:
     return result;
 }
 
-/* The signature matrix (documents x permutations, uint32) and an int64 index array of the
-   LSH kernels; -1 on an error. */
+/* The signature matrix (documents x permutations, uint32) and the int64 document indexes of
+   the LSH kernels, each checked to be a row; -1 on an error. */
 static int signature_args(Views *v, PyObject *const *args, const uint32_t **sigs, Py_ssize_t *docs,
                           Py_ssize_t *perms, const int64_t **index, Py_ssize_t *len) {
     Py_buffer *b = &v->views[v->count];
@@ -650,6 +655,11 @@ static int signature_args(Views *v, PyObject *const *args, const uint32_t **sigs
     *perms = b->shape[1];
     if ((*index = view(v, args[1], 8, 0, len)) == NULL)
         return -1;
+    for (Py_ssize_t i = 0; i < *len; i++)
+        if ((*index)[i] < 0 || (*index)[i] >= *docs) {
+            PyErr_SetString(PyExc_IndexError, "a document index is out of range");
+            return -1;
+        }
     return 0;
 }
 
@@ -679,24 +689,13 @@ static PyObject *band_keys(PyObject *self, PyObject *const *args, Py_ssize_t nar
         PyErr_SetString(PyExc_ValueError, "band_keys: the band lies past the signature's end");
         goto done;
     }
-    for (Py_ssize_t i = 0; i < count; i++)
-        if (docs[i] < 0 || docs[i] >= ndocs) {
-            PyErr_SetString(PyExc_IndexError, "band_keys: a document index is out of range");
-            goto done;
-        }
     if ((out = new_bytes(count, 8, (void **)&keys)) == NULL)
         goto done;
     for (Py_ssize_t i = 0; i < count; i++) {
         const uint32_t *row = sigs + docs[i] * perms + band * rows;
         uint64_t x = (uint64_t)band;
-        for (long long c = 0; c < rows; c++) {
-            x = x * 0x100000001B3ULL + row[c];
-            x ^= x >> 30;
-            x *= 0xBF58476D1CE4E5B9ULL;
-            x ^= x >> 27;
-            x *= 0x94D049BB133111EBULL;
-            x ^= x >> 31;
-        }
+        for (long long c = 0; c < rows; c++)
+            x = mix64(x * 0x100000001B3ULL + row[c]);
         keys[i] = x;
     }
 done:
@@ -728,11 +727,6 @@ static PyObject *agreement(PyObject *self, PyObject *const *args, Py_ssize_t nar
         goto done;
     }
     count /= 2;
-    for (Py_ssize_t k = 0; k < 2 * count; k++)
-        if (pairs[k] < 0 || pairs[k] >= ndocs) {
-            PyErr_SetString(PyExc_IndexError, "agreement: a document index is out of range");
-            goto done;
-        }
     if ((out = new_bytes(count, sizeof(float), (void **)&shares)) == NULL)
         goto done;
     Py_BEGIN_ALLOW_THREADS
