@@ -213,12 +213,14 @@ def test_blocks_are_the_maximal_runs_of_equal_seeds() -> None:
 
 
 def _reference_passages(
-    quads: list[list[int]], a: tuple, b: tuple, limits: tuple[int, int, int, int], alike
+    quads: list[list[int]], a: tuple, b: tuple, common: np.ndarray, limits: tuple, alike
 ) -> tuple[list[list[int]], list[list[int]], int, int]:
     """align.py's steps 3 and 4 in plain Python, as `_kernels.passages` reports them."""
-    gap, fuzzy, min_words, n = limits
+    gap, fuzzy, min_words, n, modulo = limits
     fuzzy = max(gap, fuzzy)
-    (hash_a, num_a, quote_a, anchor_a, common_a), (hash_b, num_b, quote_b, *_) = a, b
+    (hash_a, num_a, quote_a, grams_a), (hash_b, num_b, quote_b, _) = a, b
+    anchor_a = (grams_a % np.uint64(max(modulo, 1)) == 0) & (len(common) > 0)
+    common_a = anchor_a & np.isin(grams_a, common)
 
     def clash(a0: int, a1: int, b0: int, b1: int) -> int:
         xa = Counter(int(hash_a[i]) for i in range(a0, a1) if num_a[i])
@@ -314,31 +316,37 @@ def test_passages_chain_blocks_as_the_python_definition_does() -> None:
         sides = []
         for _ in range(2):
             words = rng.integers(0, 8, size=int(rng.integers(0, 60))).astype(np.uint64)
-            grams = max(0, len(words) - n + 1) if trial % 3 else 0  # 0: no boilerplate known
-            anchor = rng.random(grams) < 0.5
-            sides.append(
-                (
-                    words,
-                    words >= 5,
-                    rng.random(len(words)) < 0.3,
-                    anchor,
-                    anchor & (rng.random(grams) < 0.5),
-                )
-            )
+            grams = ngram_hashes(words, n)
+            sides.append((words, words >= 5, rng.random(len(words)) < 0.3, grams))
+        # boilerplate: none known (every third trial), else some of A's n-grams and others
+        pool = np.concatenate([sides[0][3], rng.integers(0, 2**64, 5, dtype=np.uint64)])
+        common = np.unique(pool[rng.random(len(pool)) < 0.4]) if trial % 3 else pool[:0]
         (wa, *_), (wb, *_) = sides
         seeds_a, seeds_b = ngram_hashes(wa, n), ngram_hashes(wb, n)
         repeats_a = np.array([np.count_nonzero(seeds_a == x) for x in seeds_a], dtype=np.int64)
         repeats_b = np.array([np.count_nonzero(seeds_b == x) for x in seeds_b], dtype=np.int64)
         order = np.argsort(seeds_b, kind="stable")
         quads = _kernels.blocks(seeds_a, repeats_a, seeds_b, repeats_b, seeds_b[order], order, 3, n)
-        limits = (int(rng.integers(0, 4)), int(rng.integers(0, 10)), int(rng.integers(1, 6)), n)
+        limits = (
+            int(rng.integers(0, 4)),
+            int(rng.integers(0, 10)),
+            int(rng.integers(1, 6)),
+            n,
+            int(rng.integers(0, 4)),  # anchor modulo: 0 and 1 take every n-gram
+        )
 
         def alike(a0: int, a1: int, b0: int, b1: int) -> bool:
             return (a0 * 7 + a1 * 5 + b0 * 3 + b1) % 3 != 0  # deterministic, either way
 
-        rows, blocks, conflicts, agree = _kernels.passages(quads, sides[0], sides[1], limits, alike)
+        rows, blocks, conflicts, agree = _kernels.passages(
+            quads, sides[0], sides[1], common, limits, alike
+        )
         expected = _reference_passages(
-            np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist(), *sides, limits, alike
+            np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist(),
+            *sides,
+            common,
+            limits,
+            alike,
         )
         assert np.frombuffer(rows, dtype=np.int64).reshape(-1, 12).tolist() == expected[0]
         assert np.frombuffer(blocks, dtype=np.int64).reshape(-1, 4).tolist() == expected[1]
@@ -348,22 +356,24 @@ def test_passages_chain_blocks_as_the_python_definition_does() -> None:
 def test_passages_refuses_bad_input_and_passes_on_errors() -> None:
     words = np.arange(10, dtype=np.uint64)
     flags = np.zeros(10, dtype=np.bool_)
-    side = (words, flags, flags, flags[:0], flags[:0])
+    side = (words, flags, flags, words[:6])
+    none = words[:0]
+    limits = (1, 1, 1, 5, 1)
     inside = np.array([0, 10, 0, 10], dtype=np.int64).tobytes()
     outside = np.array([0, 11, 0, 10], dtype=np.int64).tobytes()
     with pytest.raises(ValueError, match="outside its text"):
-        _kernels.passages(outside, side, side, (1, 1, 1, 1), bool)
+        _kernels.passages(outside, side, side, none, limits, bool)
     with pytest.raises(ValueError, match="sizes disagree"):
-        _kernels.passages(inside, side, (words, flags[:5], flags, flags, flags), (1, 1, 1, 1), bool)
+        _kernels.passages(inside, side, (words, flags[:5], flags, words), none, limits, bool)
     with pytest.raises(TypeError, match="quads"):
-        _kernels.passages(inside[:8], side, side, (1, 1, 1, 1), bool)
+        _kernels.passages(inside[:8], side, side, none, limits, bool)
 
     def fails(*_: int) -> bool:
         raise RuntimeError("alike failed")
 
     two = np.array([0, 3, 0, 3, 6, 8, 8, 10], dtype=np.int64).tobytes()  # a gap of 3 and 5
     with pytest.raises(RuntimeError, match="alike failed"):
-        _kernels.passages(two, side, side, (2, 8, 1, 1), fails)
+        _kernels.passages(two, side, side, none, (2, 8, 1, 5, 1), fails)
 
 
 def test_minhash_is_the_minimum_of_every_permutation() -> None:

@@ -838,12 +838,13 @@ static PyObject *shared(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 
 /* --- Passages: blocks chained into passages, kept longest first (align.py, steps 3 and 4) --- */
 
-/* One text as chaining reads it: word hashes, flags, and running counts of the flags
-   (`numbers[i]`: numeric words before word i; `anchors`, `commons`: over n-gram positions). */
+/* One text as chaining reads it: word and n-gram hashes, flags, and running counts
+   (`numbers[i]`: numeric words before word i; `anchors`, `commons`: anchors and boilerplate
+   anchors before n-gram position i, counted for side A only, see `count_anchors`). */
 typedef struct {
-    const uint64_t *hashes;
-    const uint8_t *numeric, *quoted, *anchor, *common;
-    Py_ssize_t words, grams;
+    const uint64_t *hashes, *grams;
+    const uint8_t *numeric, *quoted;
+    Py_ssize_t words, ngrams;
     int64_t *numbers, *quotes, *anchors, *commons, *scratch;
 } Side;
 
@@ -853,41 +854,60 @@ static void running_count(const uint8_t *flags, Py_ssize_t len, int64_t *out) {
         out[i + 1] = out[i] + (flags[i] != 0);
 }
 
-/* Reads (hashes, numeric, quoted, anchor, common) into `s`; anchor and common are per n-gram
-   position, both empty when the corpus has no boilerplate. */
+/* Reads (hashes, numeric, quoted, grams) into `s`. */
 static int side_of(Views *v, PyObject *tuple, Side *s) {
-    Py_ssize_t len[5];
-    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 5) {
-        PyErr_SetString(PyExc_TypeError, "a side is (hashes, numeric, quoted, anchor, common)");
+    Py_ssize_t len[4];
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 4) {
+        PyErr_SetString(PyExc_TypeError, "a side is (hashes, numeric, quoted, grams)");
         return -1;
     }
     s->hashes = view(v, PyTuple_GET_ITEM(tuple, 0), 8, 0, &len[0]);
     s->numeric = s->hashes ? view(v, PyTuple_GET_ITEM(tuple, 1), 1, 0, &len[1]) : NULL;
     s->quoted = s->numeric ? view(v, PyTuple_GET_ITEM(tuple, 2), 1, 0, &len[2]) : NULL;
-    s->anchor = s->quoted ? view(v, PyTuple_GET_ITEM(tuple, 3), 1, 0, &len[3]) : NULL;
-    s->common = s->anchor ? view(v, PyTuple_GET_ITEM(tuple, 4), 1, 0, &len[4]) : NULL;
-    if (s->common == NULL)
+    s->grams = s->quoted ? view(v, PyTuple_GET_ITEM(tuple, 3), 8, 0, &len[3]) : NULL;
+    if (s->grams == NULL)
         return -1;
-    if (len[1] != len[0] || len[2] != len[0] || len[4] != len[3]) {
+    if (len[1] != len[0] || len[2] != len[0] || len[3] > len[0]) {
         PyErr_SetString(PyExc_ValueError, "passages: a side's array sizes disagree");
         return -1;
     }
     s->words = len[0];
-    s->grams = len[3];
-    s->numbers = PyMem_Malloc(sizeof(int64_t) * (size_t)(3 * s->words + 2 * s->grams + 4));
+    s->ngrams = len[3];
+    s->numbers = PyMem_Malloc(sizeof(int64_t) * (size_t)(3 * s->words + 2 * s->ngrams + 4));
     if (s->numbers == NULL) {
         PyErr_NoMemory();
         return -1;
     }
     s->quotes = s->numbers + s->words + 1;
     s->anchors = s->quotes + s->words + 1;
-    s->commons = s->anchors + s->grams + 1;
-    s->scratch = s->commons + s->grams + 1; /* room for the hashes of `words` numbers */
+    s->commons = s->anchors + s->ngrams + 1;
+    s->scratch = s->commons + s->ngrams + 1; /* room for the hashes of `words` numbers */
     running_count(s->numeric, s->words, s->numbers);
     running_count(s->quoted, s->words, s->quotes);
-    running_count(s->anchor, s->grams, s->anchors);
-    running_count(s->common, s->grams, s->commons);
     return 0;
+}
+
+/* Running counts of the text's anchors (`hash % modulo == 0`, all for modulo 1) and of those
+   among them in `common` (sorted): a passage's boilerplate share. All zero without `common`. */
+static void count_anchors(Side *s, long long modulo, const uint64_t *common, Py_ssize_t ncommon) {
+    s->anchors[0] = s->commons[0] = 0;
+    for (Py_ssize_t i = 0; i < s->ngrams; i++) {
+        uint64_t g = s->grams[i];
+        int anchor = ncommon > 0 && (modulo <= 1 || g % (uint64_t)modulo == 0), boilerplate = 0;
+        if (anchor) {
+            Py_ssize_t lo = 0, hi = ncommon;
+            while (lo < hi) {
+                Py_ssize_t mid = lo + (hi - lo) / 2;
+                if (common[mid] < g)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            boilerplate = lo < ncommon && common[lo] == g;
+        }
+        s->anchors[i + 1] = s->anchors[i] + anchor;
+        s->commons[i + 1] = s->commons[i] + boilerplate;
+    }
 }
 
 /* The numbers among words [start, end), as their hashes, sorted; returns how many. */
@@ -1039,22 +1059,22 @@ static int64_t slot_conflicts(const int64_t *rows, Py_ssize_t n, const Side *a, 
 }
 
 PyDoc_STRVAR(passages_doc,
-             "passages(quads, a, b, limits, alike) -> (rows, blocks, conflicts, agree)\n\n"
+             "passages(quads, a, b, common, limits, alike) -> (rows, blocks, conflicts, agree)\n\n"
              "Chains exact blocks (`quads`, as `blocks` gives them) into passages and keeps the\n"
              "longest that do not overlap, as align.py says. `a`, `b`: (hashes, numeric, quoted,\n"
-             "anchor, common) of each text; `limits`: (max_gap_words, fuzzy_gap_words,\n"
-             "min_passage_words, ngram_words); `alike(a0, a1, b0, b1)`: whether two longer gaps\n"
-             "read alike. `rows`: int64 rows of 12 per kept passage in (a0, b0) order: a0 a1 b0 b1\n"
+             "grams) of each text; `common`: the corpus's boilerplate anchors, sorted uint64;\n"
+             "`limits`: (max_gap_words, fuzzy_gap_words, min_passage_words, ngram_words,\n"
+             "anchor_modulo); `alike(a0, a1, b0, b1)`: whether two longer gaps read alike. `rows`: int64 rows of 12 per kept passage in (a0, b0) order: a0 a1 b0 b1\n"
              "matched solid conflicts quotes_a quotes_b anchors commons blocks (the counts of quoted\n"
              "words, and of anchors and boilerplate anchors over its n-gram positions); `blocks`:\n"
              "their blocks' quads, passage after passage; `conflicts`: number conflicts of every\n"
              "chain and of the slots around the kept passages; `agree`: numbers inside their blocks.");
 
 static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    long long gap, fuzzy, min_words, n;
-    if (nargs != 5 || !PyArg_ParseTuple(args[3], "LLLL", &gap, &fuzzy, &min_words, &n)) {
+    long long gap, fuzzy, min_words, n, modulo;
+    if (nargs != 6 || !PyArg_ParseTuple(args[4], "LLLLL", &gap, &fuzzy, &min_words, &n, &modulo)) {
         if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_TypeError, "passages() takes 5 arguments");
+            PyErr_SetString(PyExc_TypeError, "passages() takes 6 arguments");
         return NULL;
     }
     if (fuzzy < gap)
@@ -1073,8 +1093,11 @@ static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t narg
     int64_t *rows = NULL, conflicts = 0, agree = 0;
     Int64s kept_blocks = {0};
     PyObject *result = NULL;
-    if (side_of(&v, args[1], &a) < 0 || side_of(&v, args[2], &b) < 0)
+    Py_ssize_t ncommon;
+    const uint64_t *common = view(&v, args[3], 8, 0, &ncommon);
+    if (common == NULL || side_of(&v, args[1], &a) < 0 || side_of(&v, args[2], &b) < 0)
         goto done;
+    count_anchors(&a, modulo, common, ncommon);
     for (Py_ssize_t k = 0; k < count; k++) {
         const int64_t *q = quads + 4 * k;
         if (q[0] < 0 || q[0] >= q[1] || q[1] > a.words || q[2] < 0 || q[2] >= q[3] || q[3] > b.words) {
@@ -1090,7 +1113,7 @@ static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t narg
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t nchains = chain_blocks(quads, count, &a, &b, gap, fuzzy, args[4], chains, links, active, &conflicts);
+    Py_ssize_t nchains = chain_blocks(quads, count, &a, &b, gap, fuzzy, args[5], chains, links, active, &conflicts);
     if (nchains < 0)
         goto done;
     /* each chain's links, in the order they were placed: chain c's at place[chains[c].first..] */
@@ -1122,8 +1145,8 @@ static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t narg
         }
         solid = run > solid ? run : solid;
         /* anchors over n-gram positions [a0, a1 - n + 1), within the text's grams */
-        int64_t g0 = ch->a0 < a.grams ? ch->a0 : a.grams, g1 = ch->a1 - n + 1;
-        g1 = g1 < g0 ? g0 : (g1 > a.grams ? a.grams : g1);
+        int64_t g0 = ch->a0 < a.ngrams ? ch->a0 : a.ngrams, g1 = ch->a1 - n + 1;
+        g1 = g1 < g0 ? g0 : (g1 > a.ngrams ? a.ngrams : g1);
         int64_t *row = rows + ROW * nrows++;
         int64_t values[ROW] = {ch->a0, ch->a1, ch->b0, ch->b1, ch->matched, solid, ch->conflicts,
                                a.quotes[ch->a1] - a.quotes[ch->a0], b.quotes[ch->b1] - b.quotes[ch->b0],

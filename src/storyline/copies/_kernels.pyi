@@ -38,9 +38,10 @@ def blocks(
 def shared(a: NDArray[Any], b: NDArray[Any], /) -> int: ...
 def passages(
     quads: bytes,
-    a: tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]],
-    b: tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]],
-    limits: tuple[int, int, int, int],
+    a: tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]],
+    b: tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]],
+    common: NDArray[Any],
+    limits: tuple[int, int, int, int, int],
     alike: Callable[[int, int, int, int], bool],
     /,
 ) -> tuple[bytes, bytes, int, int]: ...

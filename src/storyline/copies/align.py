@@ -35,8 +35,8 @@ from rapidfuzz import fuzz
 
 from storyline.article import Article
 from storyline.copies import _kernels
-from storyline.copies.arrays import I64, U64, in_sorted
-from storyline.copies.fingerprints import anchor_sample, article_tokens, ngram_index
+from storyline.copies.arrays import I64, U64
+from storyline.copies.fingerprints import article_tokens, ngram_index
 from storyline.copies.metadata import version_notes
 from storyline.copies.records import DEFAULTS, CopySettings, Passage
 from storyline.copies.tokens import Tokens
@@ -44,6 +44,7 @@ from storyline.copies.tokens import Tokens
 Fetch = Callable[[Sequence[str]], Mapping[str, Article]]
 """Loads articles by id, a batch at a time (the store reads them in one query)."""
 Bools = npt.NDArray[np.bool_]
+_NO_BOILERPLATE = np.zeros(0, dtype=np.uint64)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -53,44 +54,29 @@ class Text:
 
     article: Article
     tokens: Tokens
-    distinct_grams: U64  # the distinct `ngram_words`-gram hashes (Jaccard, containment)
+    grams: U64  # hashes of the `ngram_words`-grams (anchors, for boilerplate shares)
+    distinct_grams: U64  # the distinct ones (Jaccard, containment)
     seeds: U64  # hashes of the `seed_words`-grams (alignment seeds)
     seed_order: I64  # seeds[seed_order] is sorted (stably)
     sorted_seeds: U64
     seed_repeats: I64  # how often each seed occurs in this text
-    anchors: Bools  # which n-grams are anchors (empty: no boilerplate known)
-    boilerplate: Bools  # which anchors are boilerplate (`common`)
     notes: tuple[str, ...]  # version notes (lifted by the cleaner, or left in the text)
 
     @classmethod
-    def of(cls, article: Article, settings: CopySettings, common: U64 | None = None) -> Text:
-        """`common`: the boilerplate anchors of the corpus (sorted), if known."""
+    def of(cls, article: Article, settings: CopySettings) -> Text:
         tokens = article_tokens(article)
         grams, order, ordered, repeats, distinct = ngram_index(tokens.hashes, settings.ngram_words)
         seeds = grams
         if settings.seed_words != settings.ngram_words:
             seeds, order, ordered, repeats, _ = ngram_index(tokens.hashes, settings.seed_words)
-        anchors = boilerplate = np.zeros(0, dtype=np.bool_)
-        if common is not None and len(common):
-            anchors = anchor_sample(grams, settings.anchor_modulo)
-            boilerplate = anchors & in_sorted(grams, common)
         return cls(
-            article,
-            tokens,
-            distinct,
-            seeds,
-            order,
-            ordered,
-            repeats,
-            anchors,
-            boilerplate,
-            version_notes(article),
+            article, tokens, grams, distinct, seeds, order, ordered, repeats, version_notes(article)
         )
 
-    def side(self) -> tuple[U64, Bools, Bools, Bools, Bools]:
+    def side(self) -> tuple[U64, Bools, Bools, U64]:
         """What `_kernels.passages` reads of this text."""
         t = self.tokens
-        return t.hashes, t.numeric, t.quoted, self.anchors, self.boilerplate
+        return t.hashes, t.numeric, t.quoted, self.grams
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,9 +210,10 @@ def _misread(x: str, y: str, cut: float) -> bool:
     return bool(fuzz.ratio(x, y) >= cut)
 
 
-def align_texts(a: Text, b: Text, settings: CopySettings) -> Alignment:
-    """Align two texts (see the module docstring); boilerplate is as the texts were made with.
-    Steps 3 and 4 run in C (`_kernels.passages`), calling `_alike` for the longer gaps."""
+def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = None) -> Alignment:
+    """Align two texts (see the module docstring). `common`: the boilerplate anchors of the
+    corpus (sorted), if known. Steps 3 and 4 run in C (`_kernels.passages`), calling `_alike`
+    for the longer gaps."""
     ta, tb = a.tokens, b.tokens
 
     def alike(a0: int, a1: int, b0: int, b1: int) -> bool:
@@ -237,14 +224,16 @@ def align_texts(a: Text, b: Text, settings: CopySettings) -> Alignment:
         settings.fuzzy_gap_words,
         settings.min_passage_words,
         settings.ngram_words,
+        settings.anchor_modulo,
     )
+    boilerplate = _NO_BOILERPLATE if common is None else common
     rows, quads, conflicts, agree = _kernels.passages(
-        _blocks(a, b, settings), a.side(), b.side(), limits, alike
+        _blocks(a, b, settings), a.side(), b.side(), boilerplate, limits, alike
     )
     blocks = [Block(*q) for q in np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist()]
     kept: list[TokenPassage] = []
     first = 0
-    for a0, a1, b0, b1, matched, solid, clashes, quotes_a, quotes_b, anchors, common, count in (
+    for a0, a1, b0, b1, matched, solid, clashes, quotes_a, quotes_b, anchors, shared, count in (
         np.frombuffer(rows, dtype=np.int64).reshape(-1, 12).tolist()
     ):
         kept.append(
@@ -259,7 +248,7 @@ def align_texts(a: Text, b: Text, settings: CopySettings) -> Alignment:
                 tuple(blocks[first : first + count]),
                 quotes_a / (a1 - a0),
                 quotes_b / (b1 - b0),
-                common / anchors if anchors else 0.0,
+                shared / anchors if anchors else 0.0,  # anchors shared by too many texts
             )
         )
         first += count
@@ -319,4 +308,4 @@ def align_articles(
     a: Article, b: Article, settings: CopySettings | None = None, common: U64 | None = None
 ) -> Alignment:
     settings = settings or DEFAULTS
-    return align_texts(Text.of(a, settings, common), Text.of(b, settings, common), settings)
+    return align_texts(Text.of(a, settings), Text.of(b, settings), settings, common)

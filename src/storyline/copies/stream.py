@@ -81,7 +81,7 @@ _Related = tuple[int, int, Copy | Recalled, Diff | None]
 
 
 def _relate_job(job: _PairJob, settings: CopySettings, common: U64, diffs: bool) -> list[_Related]:
-    texts = {i: Text.of(a, settings, common) for i, a in job.articles.items()}
+    texts = {i: Text.of(a, settings) for i, a in job.articles.items()}
     out: list[_Related] = []
     # the walk asks for a pair's relation right after it is yielded: the result appended last
     for k in _unskipped(job.roots, lambda _: out[-1][2].relation):
@@ -91,7 +91,7 @@ def _relate_job(job: _PairJob, settings: CopySettings, common: U64, diffs: bool)
         if (a, b) in job.known:
             result = Recalled(a, b, info, job.known[(a, b)])
         else:
-            al = align_texts(texts[a], texts[b], settings)
+            al = align_texts(texts[a], texts[b], settings, common)
             result = relate(al, settings, jaccard_est=estimate, candidate=info)
             d = diff(al, settings.max_gap_words) if diffs and result.relation else None
         out.append((i, j, result, d))
