@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from storyline.copies import _kernels
+from storyline.copies.arrays import stable_argsort
 from storyline.copies.fingerprints import (
     minhash_rows,
     ngram_hashes,
@@ -156,6 +157,17 @@ def test_shared_counts_the_values_in_both() -> None:
         assert _kernels.shared(a, b) == len(np.intersect1d(a, b))
     top = np.array([2**64 - 1], dtype=np.uint64)
     assert _kernels.shared(top, top) == 1
+
+
+def test_argsort_is_numpys_stable_argsort() -> None:
+    rng = np.random.default_rng(13)
+    for size in (0, 1, 7, 300, 5000):
+        few = rng.integers(0, 20, size=size)  # ties: stability shows
+        wide = rng.integers(0, 2**64, size=size, dtype=np.uint64)
+        for keys in (few.astype(np.uint64), few.astype(np.int64) - 10, wide, wide.view(np.int64)):
+            expected = np.argsort(keys, kind="stable")
+            assert stable_argsort(keys).tolist() == expected.tolist()
+    assert stable_argsort(np.array([3, 1, 2], dtype=np.int32)).tolist() == [1, 2, 0]
 
 
 def test_band_keys_mix_the_band_and_its_columns() -> None:

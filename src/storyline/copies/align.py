@@ -88,10 +88,6 @@ class Block:
     b0: int
     b1: int
 
-    @property
-    def length(self) -> int:
-        return self.a1 - self.a0
-
 
 @dataclass(frozen=True, slots=True)
 class TokenPassage:

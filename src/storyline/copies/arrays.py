@@ -11,9 +11,21 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from storyline.copies import _kernels
+
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
 A = npt.NDArray[Any]  # any integer dtype; results keep the input's
+
+
+def stable_argsort(values: A) -> I64:
+    """The order that sorts `values` stably: a radix sort in C for 64-bit integers (numpy's is a
+    merge sort there, 4x slower on a million LSH band keys), numpy's for other types."""
+    if values.dtype in (np.uint64, np.int64):
+        keys = np.ascontiguousarray(values)
+        return np.frombuffer(_kernels.argsort(keys, values.dtype == np.int64), dtype=np.int64)
+    order: I64 = np.argsort(values, kind="stable")
+    return order
 
 
 def _firsts(sorted_values: A) -> npt.NDArray[np.bool_]:
@@ -51,7 +63,7 @@ def distinct_counts(values: A) -> tuple[A, I64]:
 
 def distinct_inverse(values: A) -> tuple[A, I64]:
     """The distinct values, sorted, and for each input value the position of its value."""
-    order = np.argsort(values, kind="stable")
+    order = stable_argsort(values)
     ordered = values[order]
     first = _firsts(ordered)
     inverse = np.empty(len(values), dtype=np.int64)

@@ -39,6 +39,7 @@ from storyline.copies.arrays import (
     distinct_counts,
     distinct_inverse,
     runs,
+    stable_argsort,
 )
 from storyline.copies.fingerprints import DocPrint
 from storyline.copies.records import DEFAULTS, CopySettings
@@ -126,7 +127,7 @@ def exact_groups(prints: Sequence[DocPrint], settings: CopySettings) -> tuple[I6
     hashes = np.fromiter((p.text_hash for p in prints), dtype=np.uint64, count=n_docs)
     nonempty = np.fromiter((p.words > 0 for p in prints), dtype=np.bool_, count=n_docs)
     docs = np.flatnonzero(nonempty).astype(np.int64)
-    docs = docs[np.argsort(hashes[docs], kind="stable")]
+    docs = docs[stable_argsort(hashes[docs])]
     starts, lengths = runs(hashes[docs])
     rep_of = np.arange(n_docs, dtype=np.int64)
     rep_of[docs] = np.repeat(docs[starts], lengths)
@@ -141,7 +142,7 @@ def _expand(codes: I64, rep_of: I64, n_docs: int, max_group: int) -> I64:
         return codes
     small = np.bincount(rep_of, minlength=n_docs) <= max_group
     owner = np.where(small[rep_of], rep_of, docs)  # a large group's members stand alone
-    members = np.argsort(owner, kind="stable")
+    members = stable_argsort(owner)
     count = np.bincount(owner, minlength=n_docs)
     first = np.cumsum(count) - count
     i, j = codes // n_docs, codes % n_docs
@@ -204,7 +205,7 @@ def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySet
     all_pairs, window = settings.group_all_pairs, settings.group_window
     for band in range(settings.lsh_bands):
         key = np.frombuffer(_kernels.band_keys(signatures, usable, band, rows), dtype=np.uint64)
-        order = np.argsort(key, kind="stable")
+        order = stable_argsort(key)
         starts, lengths = runs(key[order])
         codes = _pair_codes(usable[order], starts, lengths, n_docs, all_pairs, window)
         out.append(distinct(codes))
@@ -244,7 +245,7 @@ def anchor_pairs(
         if len(sel) == 0:
             continue
         h, d = all_h[sel], all_d[sel]
-        order = np.argsort(h, kind="stable")
+        order = stable_argsort(h)
         h, d = h[order], d[order]
         starts, lengths = runs(h)
         common.append(h[starts[lengths > settings.max_df]])
@@ -260,7 +261,7 @@ def anchor_pairs(
         return empty, empty, common_arr
     all_codes = np.concatenate(codes)
     all_hits = np.concatenate(hits)
-    order = np.argsort(all_codes, kind="stable")
+    order = stable_argsort(all_codes)
     all_codes, all_hits = all_codes[order], all_hits[order]
     starts, _ = runs(all_codes)
     return all_codes[starts], np.add.reduceat(all_hits, starts), common_arr
