@@ -73,6 +73,12 @@ def test_collections_are_fewer_while_a_map_runs_and_workers_leave_the_inherited_
     next(gen)
     gen.close()  # a map left early restores them too
     assert gc.get_threshold() == before
+    first, second = (ordered_map(_collector, range(8), workers=1) for _ in range(2))
+    next(first), next(second)
+    first.close()  # interleaved maps ending out of order: the last one restores them
+    assert gc.get_threshold() == GC_THRESHOLD
+    second.close()
+    assert gc.get_threshold() == before
 
 
 def test_batched() -> None:

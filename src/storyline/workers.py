@@ -77,18 +77,33 @@ def ordered_map(
     A pool is only started when there are more batches than the window: small inputs run
     in-process at no start-up cost, with the same pull order.
     """
-    with _fewer_collections():
+    with _COLLECTIONS.during():
         yield from _ordered_map(fn, items, workers, window)
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    old = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLD)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
+class _FewerCollections:
+    """`GC_THRESHOLD` while any map runs; the caller's own thresholds again once the last one
+    ends, in whatever order interleaved maps end."""
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.saved = gc.get_threshold()
+
+    @contextmanager
+    def during(self) -> Iterator[None]:
+        if self.running == 0:
+            self.saved = gc.get_threshold()
+            gc.set_threshold(*GC_THRESHOLD)
+        self.running += 1
+        try:
+            yield
+        finally:
+            self.running -= 1
+            if self.running == 0:
+                gc.set_threshold(*self.saved)
+
+
+_COLLECTIONS = _FewerCollections()
 
 
 def _ordered_map(
