@@ -577,7 +577,7 @@ done:
 
 /* One MinHash signature. The loop over permutations vectorises where the CPU multiplies 64-bit
    lanes (AVX-512DQ), 4x faster; gcc compiles a version per CPU level and picks one at load. */
-#if defined(__GNUC__) && defined(__x86_64__)
+#if defined(__x86_64__) && defined(__GLIBC__) && !defined(__clang__) && __GNUC__ >= 11 /* ifunc, v4 */
 __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 static void signature(const uint64_t *a, const uint64_t *b, Py_ssize_t perms, const uint64_t *x, Py_ssize_t count,
