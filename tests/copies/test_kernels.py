@@ -12,6 +12,7 @@ import pytest
 from storyline.copies import _kernels
 from storyline.copies.arrays import stable_argsort
 from storyline.copies.fingerprints import (
+    anchor_sample,
     minhash_rows,
     ngram_hashes,
     ngram_index,
@@ -231,7 +232,7 @@ def _reference_passages(
     gap, fuzzy, min_words, n, modulo = limits
     fuzzy = max(gap, fuzzy)
     (hash_a, num_a, quote_a, grams_a), (hash_b, num_b, quote_b, _) = a, b
-    anchor_a = (grams_a % np.uint64(max(modulo, 1)) == 0) & (len(common) > 0)
+    anchor_a = anchor_sample(grams_a, modulo) & (len(common) > 0)  # fingerprints' own rule
     common_a = anchor_a & np.isin(grams_a, common)
 
     def clash(a0: int, a1: int, b0: int, b1: int) -> int:

@@ -425,6 +425,19 @@ static void release(Views *v) {
         PyBuffer_Release(&v->views[--v->count]);
 }
 
+/* The first position of sorted `values` holding x or more (`count` when none does). */
+static Py_ssize_t lower_bound(const uint64_t *values, Py_ssize_t count, uint64_t x) {
+    Py_ssize_t lo = 0, hi = count;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (values[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* splitmix64's finaliser: spreads every input bit over the output. */
 static inline uint64_t mix64(uint64_t x) {
     x ^= x >> 30;
@@ -848,15 +861,7 @@ static PyObject *blocks(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t i = 0; i < na; i++) {
         if (ar[i] > max_repeats)
             continue;
-        Py_ssize_t lo = 0, hi = nb; /* the first sorted seed >= as[i] */
-        while (lo < hi) {
-            Py_ssize_t mid = lo + (hi - lo) / 2;
-            if (sorted[mid] < as[i])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (Py_ssize_t k = lo; k < nb && sorted[k] == as[i]; k++) {
+        for (Py_ssize_t k = lower_bound(sorted, nb, as[i]); k < nb && sorted[k] == as[i]; k++) {
             Py_ssize_t j = order[k];
             if (order[k] < 0 || order[k] >= nb) {
                 PyErr_SetString(PyExc_ValueError, "blocks: b_order out of range");
@@ -956,23 +961,17 @@ static int side_of(Views *v, PyObject *tuple, Side *s) {
     return 0;
 }
 
-/* Running counts of the text's anchors (`hash % modulo == 0`, all for modulo 1) and of those
-   among them in `common` (sorted): a passage's boilerplate share. All zero without `common`. */
+/* Running counts of the text's anchors (`hash % modulo == 0`, all for modulo 1: the rule of
+   `fingerprints.anchor_sample`, which the tests hold this to) and of those among them in
+   `common` (sorted): a passage's boilerplate share. All zero without `common`. */
 static void count_anchors(Side *s, long long modulo, const uint64_t *common, Py_ssize_t ncommon) {
     s->anchors[0] = s->commons[0] = 0;
     for (Py_ssize_t i = 0; i < s->ngrams; i++) {
         uint64_t g = s->grams[i];
         int anchor = ncommon > 0 && (modulo <= 1 || g % (uint64_t)modulo == 0), boilerplate = 0;
         if (anchor) {
-            Py_ssize_t lo = 0, hi = ncommon;
-            while (lo < hi) {
-                Py_ssize_t mid = lo + (hi - lo) / 2;
-                if (common[mid] < g)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            boilerplate = lo < ncommon && common[lo] == g;
+            Py_ssize_t at = lower_bound(common, ncommon, g);
+            boilerplate = at < ncommon && common[at] == g;
         }
         s->anchors[i + 1] = s->anchors[i] + anchor;
         s->commons[i + 1] = s->commons[i] + boilerplate;
