@@ -296,3 +296,58 @@ def test_ocr_reprint_with_misread_figures_is_a_copy_not_a_template() -> None:
     template, _ = compare(article("gazette", [source]), article("notice", [figures_only]))
     assert template.rule == "template_numbers_differ"
     assert template.evidence["checks"]["misread_words"] == 0
+
+
+def test_ocr_misreads_at_the_edges_are_aligned_to_the_edges() -> None:
+    source = " ".join(MUSEUM)
+    words = source.split(" ")
+    edge = 14  # two words in three misread: too few clean words in a row for a seed
+
+    def misread(word: str) -> str:
+        return word[:2] + "c" + word[3:] if len(word) >= 4 else word
+
+    scan = [
+        misread(w) if (k < edge or k >= len(words) - edge) and k % 3 else w
+        for k, w in enumerate(words)
+    ]
+    copy, diff = compare(article("gazette", [source]), article("scan", [" ".join(scan)]))
+    assert len(copy.passages) == 1
+    # through the misreads to a word or two of each edge (a run needs two equal words)
+    assert min(copy.similarity["coverage_a"], copy.similarity["coverage_b"]) > 0.9
+    assert copy.relation == "near_duplicate"  # not a version edited on both sides
+    assert ("locbook", "logbook") in [(e.b_text, e.a_text) for e in diff.changed]
+
+
+def test_an_edit_at_a_passage_edge_is_not_aligned_through() -> None:
+    # the same event retold in the lead: "the mayor sent the union" shares short runs with
+    # "mayor Ines Abernathy sent the dockers union", but words stand on one side only
+    body = " ".join(BRIDGE[1:])
+    first = article(
+        "a",
+        [
+            "Its confirmation comes after the harbour authority said the mayor sent the union a"
+            f" written offer on Monday. {body}"
+        ],
+    )
+    second = article(
+        "b",
+        [
+            "The harbour authority said Port Varo mayor Ines Abernathy sent the dockers union a"
+            f" written offer on Monday. {body}"
+        ],
+    )
+    copy, diff = compare(first, second)
+    only_a = " ".join(first.text[s.start : s.end] for s in diff.only_a)
+    assert "Its confirmation comes after the harbour authority said the mayor sent the" in (only_a)
+    assert copy.relation in ("near_duplicate", "version")
+
+
+def test_words_replaced_by_other_words_end_a_passage() -> None:
+    # as many words on both sides and alike in their letters, but reworded, not misread
+    body = " ".join(BRIDGE[:2])
+    first = article("a", [f"{body} The banks did not borrow in the first week of the period."])
+    second = article("b", [f"{body} The banks had no borrowings in the prior week of the period."])
+    copy, diff = compare(first, second)
+    only_a = " ".join(first.text[s.start : s.end] for s in diff.only_a)
+    assert "did not borrow in the first week of the period" in only_a
+    assert copy.passages[-1].a_end == first.text.index(" did not borrow")

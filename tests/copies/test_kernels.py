@@ -389,6 +389,124 @@ def test_passages_refuses_bad_input_and_passes_on_errors() -> None:
         _kernels.passages(two, side, side, none, (2, 8, 1, 5, 1), fails)
 
 
+def _reference_flanks(rows: list[list[int]], ha: list[int], hb: list[int], gap: int, alike) -> list:
+    """align.py's step 5 in plain Python, as `_kernels.flanks` reports it."""
+    out = []
+    for r, (a0, a1, b0, b1, *_) in enumerate(rows):
+        others = [x for k, x in enumerate(rows) if k != r]
+        for step in (1, -1):
+            if step > 0:
+                lim_a = min([x[0] for x in others if x[0] >= a1], default=len(ha))
+                lim_b = min([x[2] for x in others if x[2] >= b1], default=len(hb))
+                ea, eb = a1, b1
+            else:
+                lim_a = max([x[1] for x in others if x[1] <= a0], default=0)
+                lim_b = max([x[3] for x in others if x[3] <= b0], default=0)
+                ea, eb = a0, b0
+
+            def inside(i: int, j: int, step: int = step, la: int = lim_a, lb: int = lim_b) -> bool:
+                return (i < la and j < lb) if step > 0 else (i >= la and j >= lb)
+
+            while True:
+                # (sum of gaps, their difference, A's gap): the nearest run first
+                order = sorted(
+                    itertools.product(range(gap + 1), repeat=2),
+                    key=lambda d: (d[0] + d[1], abs(d[0] - d[1]), d[0]),
+                )
+                for da, db in order:
+                    if (da == 0) != (db == 0):
+                        continue  # words on one side only: an edit ends the passage
+                    i, j = (ea + da, eb + db) if step > 0 else (ea - 1 - da, eb - 1 - db)
+                    if not inside(i + step, j + step) or ha[i] != hb[j]:
+                        continue
+                    if ha[i + step] != hb[j + step]:
+                        continue
+                    gaps = (ea, i, eb, j) if step > 0 else (i + 1, ea, j + 1, eb)
+                    if da and not alike(*gaps):
+                        continue
+                    far_i, far_j = i + step, j + step
+                    while inside(far_i + step, far_j + step):
+                        if ha[far_i + step] != hb[far_j + step]:
+                            break
+                        far_i, far_j = far_i + step, far_j + step
+                    while (i > ea and j > eb) if step > 0 else (i + 1 < ea and j + 1 < eb):
+                        if ha[i - step] != hb[j - step]:
+                            break
+                        i, j = i - step, j - step
+                    lo_a, hi_a = sorted((i, far_i))
+                    lo_b, hi_b = sorted((j, far_j))
+                    out.append([lo_a, hi_a + 1, lo_b, hi_b + 1])
+                    ea, eb = (hi_a + 1, hi_b + 1) if step > 0 else (lo_a, lo_b)
+                    break
+                else:
+                    break
+    return out
+
+
+def test_flanks_extend_passages_as_the_python_definition_does() -> None:
+    rng = np.random.default_rng(13)
+    extended = 0
+    for _ in range(400):
+        # B: A with a few words changed, inserted and dropped; few distinct words
+        wa = rng.integers(0, 6, size=int(rng.integers(0, 50))).astype(np.uint64)
+        wb = wa.copy()
+        for _ in range(int(rng.integers(0, 16))):
+            at = int(rng.integers(0, len(wb) + 1))
+            edit = rng.integers(0, 4)  # misreads twice as often as each other edit
+            if edit < 2 and at < len(wb):
+                wb[at] = rng.integers(0, 9)
+            elif edit == 2:
+                wb = np.insert(wb, at, rng.integers(0, 9, size=int(rng.integers(1, 4))))
+            elif at < len(wb):
+                wb = np.delete(wb, at)
+        seeds_a, seeds_b = ngram_hashes(wa, 4), ngram_hashes(wb, 4)
+        once_a = np.ones(len(seeds_a), dtype=np.int64)
+        once_b = np.ones(len(seeds_b), dtype=np.int64)
+        order = np.argsort(seeds_b, kind="stable")
+        quads = _kernels.blocks(seeds_a, once_a, seeds_b, once_b, seeds_b[order], order, 9, 4)
+        sides = [(w, w > 9, w > 9, ngram_hashes(w, 4)) for w in (wa, wb)]
+        none = wa[:0]
+
+        def alike(a0: int, a1: int, b0: int, b1: int) -> bool:
+            return (a0 * 7 + a1 * 5 + b0 * 3 + b1) % 3 != 0  # deterministic, either way
+
+        rows, *_ = _kernels.passages(quads, *sides, none, (3, 3, 4, 4, 1), alike)
+        gap = int(rng.integers(0, 5))
+        got = np.frombuffer(_kernels.flanks(rows, wa, wb, gap, alike), dtype=np.int64)
+        table = np.frombuffer(rows, dtype=np.int64).reshape(-1, 12).tolist()
+        expected = _reference_flanks(table, wa.tolist(), wb.tolist(), gap, alike)
+        assert got.reshape(-1, 4).tolist() == expected
+        extended += bool(expected)
+    assert extended > 50  # the trials do exercise the extension
+
+
+def test_flanks_refuse_bad_input_and_pass_on_errors() -> None:
+    words = np.arange(10, dtype=np.uint64)
+    row = np.zeros(12, dtype=np.int64)
+    row[:4] = (2, 4, 2, 4)
+    with pytest.raises(TypeError, match="rows"):
+        _kernels.flanks(row.tobytes()[:8], words, words, 2, bool)
+    with pytest.raises(TypeError, match="gap"):
+        _kernels.flanks(row.tobytes(), words, words, -1, bool)
+    row[:4] = (2, 11, 2, 4)
+    with pytest.raises(ValueError, match="outside its text"):
+        _kernels.flanks(row.tobytes(), words, words, 2, bool)
+
+    def fails(*_: int) -> bool:
+        raise RuntimeError("alike failed")
+
+    row[:4] = (2, 4, 2, 4)
+    other = words.copy()
+    other[4] = 99  # one word misread after the passage: the gap must read alike
+    with pytest.raises(RuntimeError, match="alike failed"):
+        _kernels.flanks(row.tobytes(), words, other, 2, fails)
+    quads = _kernels.flanks(row.tobytes(), words, other, 2, lambda *_: True)
+    assert np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist() == [
+        [5, 10, 5, 10],
+        [0, 2, 0, 2],
+    ]
+
+
 def test_minhash_is_the_minimum_of_every_permutation() -> None:
     rng = np.random.default_rng(3)
     shingles = rng.integers(0, 2**64 - 1, size=50, dtype=np.uint64)

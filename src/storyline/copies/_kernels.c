@@ -1035,6 +1035,14 @@ static int by_a0(const void *x, const void *y) {
 
 enum { ROW = 12 }; /* a0 a1 b0 b1 matched solid conflicts quotes_a quotes_b anchors commons blocks */
 
+/* `alike(a0, a1, b0, b1)`: whether two gaps read alike; 1, 0, or -1 with the error set. */
+static int read_alike(PyObject *alike, int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
+    PyObject *r = PyObject_CallFunction(alike, "LLLL", (long long)a0, (long long)a1, (long long)b0, (long long)b1);
+    int yes = r ? PyObject_IsTrue(r) : -1;
+    Py_XDECREF(r);
+    return yes;
+}
+
 /* Chains `links` (blocks in (a0, b0) order) as align.py's module docstring says; returns the
    number of chains, -1 on an error. */
 static Py_ssize_t chain_blocks(const int64_t *quads, Py_ssize_t count, const Side *a, const Side *b,
@@ -1063,10 +1071,7 @@ static Py_ssize_t chain_blocks(const int64_t *quads, Py_ssize_t count, const Sid
             if (ga > gap || gb > gap) { /* bridged only when both gaps read alike */
                 if (ga > fuzzy || gb > fuzzy || llabs(ga - gb) > gap || (best >= 0 && ga + gb >= score))
                     continue;
-                PyObject *r = PyObject_CallFunction(alike, "LLLL", (long long)ch->a1, (long long)(blk[0] + over),
-                                                    (long long)ch->b1, (long long)(blk[2] + over));
-                int yes = r ? PyObject_IsTrue(r) : -1;
-                Py_XDECREF(r);
+                int yes = read_alike(alike, ch->a1, blk[0] + over, ch->b1, blk[2] + over);
                 if (yes < 0)
                     return -1;
                 if (!yes)
@@ -1249,6 +1254,125 @@ done:
     return result;
 }
 
+/* --- Flanks: kept passages extended through short runs of equal words (align.py, step 5) --- */
+
+/* The next run of >= 2 equal words beyond a passage end (`dir` 1: after (ea, eb), going right;
+   -1: before it, going left), within `gap` words on both sides and inside the limits, nearest
+   first: by the sum of both gaps, then their difference, then A's gap. A run is taken only
+   across gaps that are empty on both sides or read alike (`alike`), so an edit (words on one
+   side only) ends the passage. Writes the run's quad; returns 1, 0 when none, -1 on an error. */
+static int flank_run(const uint64_t *ha, const uint64_t *hb, int64_t ea, int64_t eb, int64_t lim_a, int64_t lim_b,
+                     int64_t gap, int dir, PyObject *alike, int64_t *quad) {
+    for (int64_t sum = 0; sum <= 2 * gap; sum++) {
+        for (int64_t diff = sum % 2; diff <= sum; diff += 2) {
+            for (int side = 0; side < (diff ? 2 : 1); side++) {
+                int64_t da = side ? (sum + diff) / 2 : (sum - diff) / 2, db = sum - da;
+                if (da > gap || db > gap || (da == 0) != (db == 0))
+                    continue;
+                /* i, j: the run's first word beyond the end; its second lies one step further */
+                int64_t i = dir > 0 ? ea + da : ea - 1 - da, j = dir > 0 ? eb + db : eb - 1 - db;
+                int64_t i2 = i + dir, j2 = j + dir;
+                if (dir > 0 ? (i2 >= lim_a || j2 >= lim_b) : (i2 < lim_a || j2 < lim_b))
+                    continue;
+                if (ha[i] != hb[j] || ha[i2] != hb[j2])
+                    continue;
+                if (da) {
+                    int yes = dir > 0 ? read_alike(alike, ea, i, eb, j) : read_alike(alike, i + 1, ea, j + 1, eb);
+                    if (yes < 0)
+                        return -1;
+                    if (!yes)
+                        continue;
+                }
+                int64_t far_i = i2, far_j = j2; /* the run, grown away from the end... */
+                while (dir > 0 ? (far_i + 1 < lim_a && far_j + 1 < lim_b) : (far_i - 1 >= lim_a && far_j - 1 >= lim_b)) {
+                    if (ha[far_i + dir] != hb[far_j + dir])
+                        break;
+                    far_i += dir;
+                    far_j += dir;
+                }
+                while (dir > 0 ? (i > ea && j > eb) : (i + 1 < ea && j + 1 < eb)) { /* ...and back over equal words */
+                    if (ha[i - dir] != hb[j - dir])
+                        break;
+                    i -= dir;
+                    j -= dir;
+                }
+                int64_t q[4] = {dir > 0 ? i : far_i, (dir > 0 ? far_i : i) + 1, dir > 0 ? j : far_j, (dir > 0 ? far_j : j) + 1};
+                memcpy(quad, q, sizeof q);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(flanks_doc,
+             "flanks(rows, a_hashes, b_hashes, gap, alike) -> quads\n\n"
+             "Blocks that extend the kept passages (`rows`, as `passages` gives them) into their\n"
+             "flanks: runs of >= 2 equal words, each within `gap` words of the passage's end on both\n"
+             "sides, across gaps that are empty on both sides or read alike (`alike(a0, a1, b0, b1)`),\n"
+             "never into another passage; int64 quads (a0, a1, b0, b1), passage after passage.");
+
+static PyObject *flanks(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    long long gap;
+    if (nargs != 5 || !PyBytes_Check(args[0]) || PyBytes_GET_SIZE(args[0]) % (ROW * sizeof(int64_t)) ||
+        (gap = PyLong_AsLongLong(args[3])) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "flanks(rows, a_hashes, b_hashes, gap, alike): rows are bytes as passages() gives, gap >= 0");
+        return NULL;
+    }
+    const int64_t *rows = (const int64_t *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t nrows = PyBytes_GET_SIZE(args[0]) / (Py_ssize_t)(ROW * sizeof(int64_t)), na, nb;
+    Views v = {.count = 0};
+    Int64s out = {0};
+    PyObject *result = NULL;
+    const uint64_t *ha = view(&v, args[1], 8, 0, &na);
+    const uint64_t *hb = ha ? view(&v, args[2], 8, 0, &nb) : NULL;
+    if (hb == NULL)
+        goto done;
+    for (Py_ssize_t r = 0; r < nrows; r++) {
+        const int64_t *p = rows + r * ROW;
+        if (p[0] < 0 || p[0] >= p[1] || p[1] > na || p[2] < 0 || p[2] >= p[3] || p[3] > nb) {
+            PyErr_SetString(PyExc_ValueError, "flanks: a passage lies outside its text");
+            goto done;
+        }
+    }
+    for (Py_ssize_t r = 0; r < nrows; r++) {
+        const int64_t *p = rows + r * ROW;
+        for (int dir = 1; dir >= -1; dir -= 2) {
+            /* the limits: the nearest other passage on that side, in each text */
+            int64_t lim_a = dir > 0 ? na : 0, lim_b = dir > 0 ? nb : 0;
+            for (Py_ssize_t k = 0; k < nrows; k++) {
+                const int64_t *o = rows + k * ROW;
+                if (k == r)
+                    continue;
+                if (dir > 0) {
+                    lim_a = o[0] >= p[1] && o[0] < lim_a ? o[0] : lim_a;
+                    lim_b = o[2] >= p[3] && o[2] < lim_b ? o[2] : lim_b;
+                } else {
+                    lim_a = o[1] <= p[0] && o[1] > lim_a ? o[1] : lim_a;
+                    lim_b = o[3] <= p[2] && o[3] > lim_b ? o[3] : lim_b;
+                }
+            }
+            int64_t ea = dir > 0 ? p[1] : p[0], eb = dir > 0 ? p[3] : p[2], quad[4];
+            int found;
+            while ((found = flank_run(ha, hb, ea, eb, lim_a, lim_b, gap, dir, args[4], quad)) == 1) {
+                for (int x = 0; x < 4; x++)
+                    if (push(&out, quad[x]) < 0)
+                        goto done;
+                ea = dir > 0 ? quad[1] : quad[0];
+                eb = dir > 0 ? quad[3] : quad[2];
+            }
+            if (found < 0)
+                goto done;
+        }
+    }
+    result = PyBytes_FromStringAndSize(out.items ? (const char *)out.items : "", (Py_ssize_t)(out.len * sizeof(int64_t)));
+done:
+    PyMem_Free(out.items);
+    release(&v);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"word_table", word_table, METH_O, word_table_doc},
     {"table_size", table_size, METH_O, table_size_doc},
@@ -1263,6 +1387,7 @@ static PyMethodDef methods[] = {
     {"blocks", (PyCFunction)(void (*)(void))blocks, METH_FASTCALL, blocks_doc},
     {"shared", (PyCFunction)(void (*)(void))shared, METH_FASTCALL, shared_doc},
     {"passages", (PyCFunction)(void (*)(void))passages, METH_FASTCALL, passages_doc},
+    {"flanks", (PyCFunction)(void (*)(void))flanks, METH_FASTCALL, flanks_doc},
     {NULL, NULL, 0, NULL},
 };
 

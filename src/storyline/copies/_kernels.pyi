@@ -46,3 +46,11 @@ def passages(
     alike: Callable[[int, int, int, int], bool],
     /,
 ) -> tuple[bytes, bytes, int, int]: ...
+def flanks(
+    rows: bytes,
+    a_hashes: NDArray[Any],
+    b_hashes: NDArray[Any],
+    gap: int,
+    alike: Callable[[int, int, int, int], bool],
+    /,
+) -> bytes: ...

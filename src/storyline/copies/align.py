@@ -17,6 +17,14 @@
    consecutive passages) are checked for differing numbers the same way.
 4. Overlapping passages are resolved greedily, longest first; passages under
    `min_passage_words` matched words are dropped.
+5. Flanks: a seed needs `seed_words` clean words in a row, which OCR noise rarely leaves, so
+   each kept passage is extended beyond its ends through shorter runs (two or more equal
+   words), the nearest first, each within `max_gap_words` of the end in both texts and into
+   no other passage. A run is taken only across a gap that is empty on both sides or holds
+   misread words: as many words on both sides, most of those that differ alike in their
+   letters. Words on one side only, or other words in their place, are an edit, and end the
+   passage (the weaker evidence of a short run must not carry a passage through an edit, as
+   seeds do). The runs are chained with the seeds' blocks again (steps 3 and 4).
 
 Normalised tokens (`tokens.py`) make "empty-handed" and "empty handed" the same words, so such
 spans align inside one passage; `diff.py` reports them as changed edits.
@@ -32,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from storyline.article import Article
 from storyline.copies import _kernels
@@ -166,6 +175,12 @@ def _blocks(a: Text, b: Text, settings: CopySettings) -> bytes:
     )
 
 
+def _merged(*quads: bytes) -> bytes:
+    """Blocks given as int64 quads, together in (a0, b0) order, as chaining reads them."""
+    q = np.frombuffer(b"".join(quads), dtype=np.int64).reshape(-1, 4)
+    return q[np.lexsort((q[:, 2], q[:, 0]))].tobytes()
+
+
 def _alike(
     ta: Tokens, tb: Tokens, a0: int, a1: int, b0: int, b1: int, settings: CopySettings
 ) -> bool:
@@ -206,14 +221,33 @@ def _misread(x: str, y: str, cut: float) -> bool:
     return bool(fuzz.ratio(x, y) >= cut)
 
 
+def _misread_gap(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> bool:
+    """Whether a flank's gap is OCR noise, not an edit: word for word (as many on both sides),
+    most of the words that differ misread (`_misread`, or one character apart as in "do" and
+    "de", which short words cannot be by similarity). Rereading "did not borrow" as "had no
+    borrowings" is an edit, however alike the letters."""
+    if len(a) != len(b):
+        return False
+    cut = 100 * settings.fuzzy_gap_similarity
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    misread = sum(
+        _misread(x, y, cut) or (_misread(x, y, 0) and Levenshtein.distance(x, y) == 1)
+        for x, y in differ
+    )
+    return 2 * misread > len(differ)
+
+
 def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = None) -> Alignment:
     """Align two texts (see the module docstring). `common`: the boilerplate anchors of the
-    corpus (sorted), if known. Steps 3 and 4 run in C (`_kernels.passages`), calling `_alike`
-    for the longer gaps."""
+    corpus (sorted), if known. Steps 3 to 5 run in C (`_kernels.passages`, `_kernels.flanks`),
+    calling `_alike` for the longer gaps and `_misread_gap` for the flanks' gaps."""
     ta, tb = a.tokens, b.tokens
 
     def alike(a0: int, a1: int, b0: int, b1: int) -> bool:
         return _alike(ta, tb, a0, a1, b0, b1, settings)
+
+    def misread(a0: int, a1: int, b0: int, b1: int) -> bool:
+        return _misread_gap(ta.words[a0:a1], tb.words[b0:b1], settings)
 
     limits = (
         settings.max_gap_words,
@@ -223,9 +257,15 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
         settings.anchor_modulo,
     )
     boilerplate = _NO_BOILERPLATE if common is None else common
+    seeded = _blocks(a, b, settings)
     rows, quads, conflicts, agree = _kernels.passages(
-        _blocks(a, b, settings), a.side(), b.side(), boilerplate, limits, alike
+        seeded, a.side(), b.side(), boilerplate, limits, alike
     )
+    flanks = _kernels.flanks(rows, ta.hashes, tb.hashes, settings.max_gap_words, misread)
+    if flanks:  # chained again with the seeds: the flanks join their passages
+        rows, quads, conflicts, agree = _kernels.passages(
+            _merged(seeded, flanks), a.side(), b.side(), boilerplate, limits, alike
+        )
     blocks = [Block(*q) for q in np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist()]
     kept: list[TokenPassage] = []
     first = 0
