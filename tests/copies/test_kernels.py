@@ -389,57 +389,55 @@ def test_passages_refuses_bad_input_and_passes_on_errors() -> None:
         _kernels.passages(two, side, side, none, (2, 8, 1, 5, 1), fails)
 
 
-def _reference_flanks(rows: list[list[int]], ha: list[int], hb: list[int], gap: int, alike) -> list:
+def _within(k: int, limit: int, step: int) -> bool:
+    """Word k lies before `limit` going right (step 1), at or after it going left (-1)."""
+    return k < limit if step > 0 else k >= limit
+
+
+def _reference_flanks(
+    rows: list[list[int]], ha: list[int], hb: list[int], gap: int, misread
+) -> list:
     """align.py's step 5 in plain Python, as `_kernels.flanks` reports it."""
     out = []
     for r, (a0, a1, b0, b1, *_) in enumerate(rows):
         others = [x for k, x in enumerate(rows) if k != r]
-        for step in (1, -1):
-            if step > 0:
-                lim_a = min([x[0] for x in others if x[0] >= a1], default=len(ha))
-                lim_b = min([x[2] for x in others if x[2] >= b1], default=len(hb))
-                ea, eb = a1, b1
-            else:
-                lim_a = max([x[1] for x in others if x[1] <= a0], default=0)
-                lim_b = max([x[3] for x in others if x[3] <= b0], default=0)
-                ea, eb = a0, b0
+        right = (
+            1,
+            (a1, b1),
+            min([x[0] for x in others if x[0] >= a1], default=len(ha)),
+            min([x[2] for x in others if x[2] >= b1], default=len(hb)),
+        )
+        left = (
+            -1,
+            (a0, b0),
+            max([x[1] for x in others if x[1] <= a0], default=0),
+            max([x[3] for x in others if x[3] <= b0], default=0),
+        )
+        for step, (ea, eb), lim_a, lim_b in (right, left):
 
-            def inside(i: int, j: int, step: int = step, la: int = lim_a, lb: int = lim_b) -> bool:
-                return (i < la and j < lb) if step > 0 else (i >= la and j >= lb)
+            def fits(i: int, j: int, step: int = step, lim_a: int = lim_a, lim_b: int = lim_b):
+                return _within(i, lim_a, step) and _within(j, lim_b, step)
 
-            while True:
-                # (sum of gaps, their difference, A's gap): the nearest run first
-                order = sorted(
-                    itertools.product(range(gap + 1), repeat=2),
-                    key=lambda d: (d[0] + d[1], abs(d[0] - d[1]), d[0]),
-                )
-                for da, db in order:
-                    if (da == 0) != (db == 0):
-                        continue  # words on one side only: an edit ends the passage
-                    i, j = (ea + da, eb + db) if step > 0 else (ea - 1 - da, eb - 1 - db)
-                    if not inside(i + step, j + step) or ha[i] != hb[j]:
-                        continue
-                    if ha[i + step] != hb[j + step]:
-                        continue
-                    gaps = (ea, i, eb, j) if step > 0 else (i + 1, ea, j + 1, eb)
-                    if da and not alike(*gaps):
-                        continue
-                    far_i, far_j = i + step, j + step
-                    while inside(far_i + step, far_j + step):
-                        if ha[far_i + step] != hb[far_j + step]:
-                            break
-                        far_i, far_j = far_i + step, far_j + step
-                    while (i > ea and j > eb) if step > 0 else (i + 1 < ea and j + 1 < eb):
-                        if ha[i - step] != hb[j - step]:
-                            break
-                        i, j = i - step, j - step
-                    lo_a, hi_a = sorted((i, far_i))
-                    lo_b, hi_b = sorted((j, far_j))
-                    out.append([lo_a, hi_a + 1, lo_b, hi_b + 1])
-                    ea, eb = (hi_a + 1, hi_b + 1) if step > 0 else (lo_a, lo_b)
+            skip = 0
+            while skip <= gap:
+                i, j = (ea + skip, eb + skip) if step > 0 else (ea - 1 - skip, eb - 1 - skip)
+                if not fits(i + step, j + step):
                     break
-                else:
-                    break
+                skipped = (ea, i, eb, j) if step > 0 else (i + 1, ea, j + 1, eb)
+                if (
+                    ha[i] != hb[j]
+                    or ha[i + step] != hb[j + step]
+                    or (skip and not misread(*skipped))
+                ):
+                    skip += 1
+                    continue
+                far_i, far_j = i + step, j + step
+                while fits(far_i + step, far_j + step) and ha[far_i + step] == hb[far_j + step]:
+                    far_i, far_j = far_i + step, far_j + step
+                quad = [min(i, far_i), max(i, far_i) + 1, min(j, far_j), max(j, far_j) + 1]
+                out.append(quad)
+                ea, eb = (quad[1], quad[3]) if step > 0 else (quad[0], quad[2])
+                skip = 0
     return out
 
 
@@ -472,7 +470,12 @@ def test_flanks_extend_passages_as_the_python_definition_does() -> None:
 
         rows, *_ = _kernels.passages(quads, *sides, none, (3, 3, 4, 4, 1), alike)
         gap = int(rng.integers(0, 5))
-        got = np.frombuffer(_kernels.flanks(rows, wa, wb, gap, alike), dtype=np.int64)
+
+        def misread(*skipped: int) -> bool:
+            assert skipped[1] - skipped[0] == skipped[3] - skipped[2] > 0  # word for word
+            return alike(*skipped)
+
+        got = np.frombuffer(_kernels.flanks(rows, wa, wb, gap, misread), dtype=np.int64)
         table = np.frombuffer(rows, dtype=np.int64).reshape(-1, 12).tolist()
         expected = _reference_flanks(table, wa.tolist(), wb.tolist(), gap, alike)
         assert got.reshape(-1, 4).tolist() == expected

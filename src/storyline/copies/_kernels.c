@@ -1257,67 +1257,54 @@ done:
 /* --- Flanks: kept passages extended through short runs of equal words (align.py, step 5) --- */
 
 /* The next run of >= 2 equal words beyond a passage end (`dir` 1: after (ea, eb), going right;
-   -1: before it, going left), within `gap` words on both sides and inside the limits, nearest
-   first: by the sum of both gaps, then their difference, then A's gap. A run is taken only
-   across gaps that are empty on both sides or read alike (`alike`), so an edit (words on one
-   side only) ends the passage. Writes the run's quad; returns 1, 0 when none, -1 on an error. */
+   -1: before it, going left) on the passage's own diagonal: `skip` words further on both sides,
+   the nearest first, skip <= `gap`, inside the limits. A run is taken only across skipped words
+   that read as misread (`misread(a0, a1, b0, b1)`), not edited. Writes the run's quad; returns
+   1, 0 when none, -1 on an error. */
 static int flank_run(const uint64_t *ha, const uint64_t *hb, int64_t ea, int64_t eb, int64_t lim_a, int64_t lim_b,
-                     int64_t gap, int dir, PyObject *alike, int64_t *quad) {
-    for (int64_t sum = 0; sum <= 2 * gap; sum++) {
-        for (int64_t diff = sum % 2; diff <= sum; diff += 2) {
-            for (int side = 0; side < (diff ? 2 : 1); side++) {
-                int64_t da = side ? (sum + diff) / 2 : (sum - diff) / 2, db = sum - da;
-                if (da > gap || db > gap || (da == 0) != (db == 0))
-                    continue;
-                /* i, j: the run's first word beyond the end; its second lies one step further */
-                int64_t i = dir > 0 ? ea + da : ea - 1 - da, j = dir > 0 ? eb + db : eb - 1 - db;
-                int64_t i2 = i + dir, j2 = j + dir;
-                if (dir > 0 ? (i2 >= lim_a || j2 >= lim_b) : (i2 < lim_a || j2 < lim_b))
-                    continue;
-                if (ha[i] != hb[j] || ha[i2] != hb[j2])
-                    continue;
-                if (da) {
-                    int yes = dir > 0 ? read_alike(alike, ea, i, eb, j) : read_alike(alike, i + 1, ea, j + 1, eb);
-                    if (yes < 0)
-                        return -1;
-                    if (!yes)
-                        continue;
-                }
-                int64_t far_i = i2, far_j = j2; /* the run, grown away from the end... */
-                while (dir > 0 ? (far_i + 1 < lim_a && far_j + 1 < lim_b) : (far_i - 1 >= lim_a && far_j - 1 >= lim_b)) {
-                    if (ha[far_i + dir] != hb[far_j + dir])
-                        break;
-                    far_i += dir;
-                    far_j += dir;
-                }
-                while (dir > 0 ? (i > ea && j > eb) : (i + 1 < ea && j + 1 < eb)) { /* ...and back over equal words */
-                    if (ha[i - dir] != hb[j - dir])
-                        break;
-                    i -= dir;
-                    j -= dir;
-                }
-                int64_t q[4] = {dir > 0 ? i : far_i, (dir > 0 ? far_i : i) + 1, dir > 0 ? j : far_j, (dir > 0 ? far_j : j) + 1};
-                memcpy(quad, q, sizeof q);
-                return 1;
-            }
+                     int64_t gap, int dir, PyObject *misread, int64_t *quad) {
+    for (int64_t skip = 0; skip <= gap; skip++) {
+        /* i, j: the run's first word beyond the end; its second lies one step further */
+        int64_t i = dir > 0 ? ea + skip : ea - 1 - skip, j = dir > 0 ? eb + skip : eb - 1 - skip;
+        if (dir > 0 ? (i + 1 >= lim_a || j + 1 >= lim_b) : (i - 1 < lim_a || j - 1 < lim_b))
+            return 0;
+        if (ha[i] != hb[j] || ha[i + dir] != hb[j + dir])
+            continue;
+        if (skip) {
+            int yes = dir > 0 ? read_alike(misread, ea, i, eb, j) : read_alike(misread, i + 1, ea, j + 1, eb);
+            if (yes < 0)
+                return -1;
+            if (!yes)
+                continue;
         }
+        int64_t far_i = i + dir, far_j = j + dir; /* the run, as long as it goes */
+        while (dir > 0 ? (far_i + 1 < lim_a && far_j + 1 < lim_b) : (far_i - 1 >= lim_a && far_j - 1 >= lim_b)) {
+            if (ha[far_i + dir] != hb[far_j + dir])
+                break;
+            far_i += dir;
+            far_j += dir;
+        }
+        int64_t q[4] = {dir > 0 ? i : far_i, (dir > 0 ? far_i : i) + 1, dir > 0 ? j : far_j, (dir > 0 ? far_j : j) + 1};
+        memcpy(quad, q, sizeof q);
+        return 1;
     }
     return 0;
 }
 
 PyDoc_STRVAR(flanks_doc,
-             "flanks(rows, a_hashes, b_hashes, gap, alike) -> quads\n\n"
+             "flanks(rows, a_hashes, b_hashes, gap, misread) -> quads\n\n"
              "Blocks that extend the kept passages (`rows`, as `passages` gives them) into their\n"
-             "flanks: runs of >= 2 equal words, each within `gap` words of the passage's end on both\n"
-             "sides, across gaps that are empty on both sides or read alike (`alike(a0, a1, b0, b1)`),\n"
-             "never into another passage; int64 quads (a0, a1, b0, b1), passage after passage.");
+             "flanks: runs of >= 2 equal words on each passage's diagonal, each within `gap` words of\n"
+             "the end reached so far, across skipped words that `misread(a0, a1, b0, b1)` accepts,\n"
+             "never into another passage; int64 quads (a0, a1, b0, b1), passage after passage, the\n"
+             "right flank before the left.");
 
 static PyObject *flanks(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     long long gap;
     if (nargs != 5 || !PyBytes_Check(args[0]) || PyBytes_GET_SIZE(args[0]) % (ROW * sizeof(int64_t)) ||
         (gap = PyLong_AsLongLong(args[3])) < 0) {
         if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_TypeError, "flanks(rows, a_hashes, b_hashes, gap, alike): rows are bytes as passages() gives, gap >= 0");
+            PyErr_SetString(PyExc_TypeError, "flanks(rows, a_hashes, b_hashes, gap, misread): rows are bytes as passages() gives, gap >= 0");
         return NULL;
     }
     const int64_t *rows = (const int64_t *)PyBytes_AS_STRING(args[0]);

@@ -19,12 +19,12 @@
    `min_passage_words` matched words are dropped.
 5. Flanks: a seed needs `seed_words` clean words in a row, which OCR noise rarely leaves, so
    each kept passage is extended beyond its ends through shorter runs (two or more equal
-   words), the nearest first, each within `max_gap_words` of the end in both texts and into
-   no other passage. A run is taken only across a gap that is empty on both sides or holds
-   misread words: as many words on both sides, most of those that differ alike in their
-   letters. Words on one side only, or other words in their place, are an edit, and end the
-   passage (the weaker evidence of a short run must not carry a passage through an edit, as
-   seeds do). The runs are chained with the seeds' blocks again (steps 3 and 4).
+   words) on its own diagonal, the nearest first, each within `max_gap_words` of the end
+   reached so far and into no other passage. A run is taken only across skipped words that
+   are misread, most of those that differ alike in their letters. Words on one side only, or
+   other words in their place, are an edit and end the passage: a short run is weaker evidence
+   than a seed, and must not carry a passage through an edit. The runs are chained with the
+   seeds' blocks again (steps 3 and 4).
 
 Normalised tokens (`tokens.py`) make "empty-handed" and "empty handed" the same words, so such
 spans align inside one passage; `diff.py` reports them as changed edits.
@@ -222,12 +222,10 @@ def _misread(x: str, y: str, cut: float) -> bool:
 
 
 def _misread_gap(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> bool:
-    """Whether a flank's gap is OCR noise, not an edit: word for word (as many on both sides),
-    most of the words that differ misread (`_misread`, or one character apart as in "do" and
-    "de", which short words cannot be by similarity). Rereading "did not borrow" as "had no
-    borrowings" is an edit, however alike the letters."""
-    if len(a) != len(b):
-        return False
+    """Whether the words a flank skips (as many on both sides) are OCR noise, not an edit: most
+    of those that differ misread (`_misread`, or one character apart as in "do" and "de", which
+    short words cannot be by similarity). "did not borrow" for "had no borrowings" is an edit,
+    however alike the letters."""
     cut = 100 * settings.fuzzy_gap_similarity
     differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     misread = sum(
