@@ -145,13 +145,15 @@ def _expand(codes: I64, rep_of: I64, n_docs: int, max_group: int) -> I64:
     members = stable_argsort(owner)
     count = np.bincount(owner, minlength=n_docs)
     first = np.cumsum(count) - count
-    i, j = codes // n_docs, codes % n_docs
-    per = count[i] * count[j]
-    k = np.repeat(np.arange(len(codes)), per)
+    per = count[codes // n_docs] * count[codes % n_docs]
+    alone = per == 1  # neither side has copies: the pair stands for itself
+    grouped, per = codes[~alone], per[~alone]
+    i, j = grouped // n_docs, grouped % n_docs
+    k = np.repeat(np.arange(len(grouped)), per)
     offset = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
     x = members[first[i][k] + offset // count[j][k]]
     y = members[first[j][k] + offset % count[j][k]]
-    return distinct(np.minimum(x, y) * n_docs + np.maximum(x, y))
+    return distinct(np.concatenate((codes[alone], np.minimum(x, y) * n_docs + np.maximum(x, y))))
 
 
 def _near_graph(pairs: I64, weight: npt.NDArray[np.float64], n_docs: int) -> csr_matrix:
@@ -171,7 +173,8 @@ def thin(
 ) -> npt.NDArray[np.bool_]:
     """Which candidate pairs to keep when near duplicates (estimated Jaccard >= `at`) are joined
     by more similar pairs: of those, only a maximum spanning forest; of the others, those that
-    do not fall inside one of its trees. Identical texts are always kept."""
+    do not fall inside one of its trees. Identical texts are always kept. `pairs` (i < j) are
+    in code order (i * n_docs + j ascending), as `find_candidates` makes them."""
     exact = (by & BY_EXACT) != 0
     near = (estimate >= at) & ~exact
     if not bool(near.any()):
@@ -183,10 +186,11 @@ def thin(
     graph = _near_graph(pairs[idx], weight, n_docs)
     forest = minimum_spanning_tree(graph).tocoo()
     lo, hi = np.minimum(forest.row, forest.col), np.maximum(forest.row, forest.col)
-    in_forest = np.isin(pairs[idx, 0] * n_docs + pairs[idx, 1], lo.astype(np.int64) * n_docs + hi)
     tree = connected_components(graph, directed=False)[1]
     keep: npt.NDArray[np.bool_] = exact | (~near & (tree[pairs[:, 0]] != tree[pairs[:, 1]]))
-    keep[idx[in_forest]] = True
+    # the forest's edges are near pairs: found by binary search, as pairs are in code order
+    near_codes = pairs[idx, 0] * n_docs + pairs[idx, 1]
+    keep[idx[near_codes.searchsorted(lo.astype(np.int64) * n_docs + hi)]] = True
     return keep
 
 
