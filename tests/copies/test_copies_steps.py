@@ -14,6 +14,7 @@ from copies_fixtures import BRIDGE, MUSEUM, article, filler
 from storyline.article import Article
 from storyline.copies import (
     CopySettings,
+    _kernels,
     build_families,
     diff,
     find_candidates,
@@ -23,7 +24,7 @@ from storyline.copies import (
     relate_candidates,
     tokenize,
 )
-from storyline.copies.align import align_articles
+from storyline.copies.align import Text, _alike, _blocks, align_articles, align_texts
 from storyline.copies.arrays import in_sorted
 from storyline.copies.fingerprints import estimate_jaccard
 
@@ -200,3 +201,50 @@ def test_in_sorted_finds_members_by_binary_search() -> None:
         False, True, True, True, False,
     ]  # fmt: skip
     assert not in_sorted(values, np.zeros(0, dtype=np.uint64)).any()
+
+
+def test_flanks_only_grow_the_passages_the_seeds_give() -> None:
+    # random texts over a small vocabulary, B edited and misread from A: every passage chained
+    # from the seeds alone lies inside a passage of the final alignment
+    settings = CopySettings()
+    limits = (settings.max_gap_words, settings.fuzzy_gap_words, settings.min_passage_words, 5, 4)
+    rng = random.Random(5)
+    vocabulary = [f"w{k}" for k in range(20)]
+    none = np.zeros(0, dtype=np.uint64)
+    grown = 0
+    for trial in range(300):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(60, 250))]
+        other = list(words)
+        for _ in range(rng.randint(0, 60)):
+            at = rng.randrange(len(other))
+            edit = rng.random()
+            if edit < 0.5:
+                other[at] = "v" + other[at][1:]  # a misread: one character other
+            elif edit < 0.7:
+                other.insert(at, rng.choice(vocabulary))
+            elif edit < 0.9:
+                del other[at]
+            else:  # a stretch moved elsewhere: passages that neighbour in A only
+                stretch = other[at : at + rng.randint(5, 20)]
+                del other[at : at + len(stretch)]
+                to = rng.randint(0, len(other))
+                other[to:to] = stretch
+        a = Text.of(article(f"a{trial}", [" ".join(words)]), settings)
+        b = Text.of(article(f"b{trial}", [" ".join(other)]), settings)
+
+        def alike(a0: int, a1: int, b0: int, b1: int, ta=a.tokens, tb=b.tokens) -> bool:
+            return _alike(ta, tb, a0, a1, b0, b1, settings)
+
+        rows, *_ = _kernels.passages(
+            _blocks(a, b, settings), a.side(), b.side(), none, limits, alike
+        )
+        seeded = np.frombuffer(rows, dtype=np.int64).reshape(-1, 12)[:, :4].tolist()
+        final = align_texts(a, b, settings).token_passages
+        for a0, a1, b0, b1 in seeded:
+            assert any(p.a0 <= a0 and a1 <= p.a1 and p.b0 <= b0 and b1 <= p.b1 for p in final), (
+                trial,
+                (a0, a1, b0, b1),
+                [(p.a0, p.a1, p.b0, p.b1) for p in final],
+            )
+        grown += sum(p.a1 - p.a0 for p in final) > sum(r[1] - r[0] for r in seeded)
+    assert grown > 100

@@ -399,21 +399,19 @@ def _reference_flanks(
 ) -> list:
     """align.py's step 5 in plain Python, as `_kernels.flanks` reports it."""
     out = []
-    for r, (a0, a1, b0, b1, *_) in enumerate(rows):
-        others = [x for k, x in enumerate(rows) if k != r]
-        right = (
-            1,
-            (a1, b1),
-            min([x[0] for x in others if x[0] >= a1], default=len(ha)),
-            min([x[2] for x in others if x[2] >= b1], default=len(hb)),
-        )
-        left = (
-            -1,
-            (a0, b0),
-            max([x[1] for x in others if x[1] <= a0], default=0),
-            max([x[3] for x in others if x[3] <= b0], default=0),
-        )
-        for step, (ea, eb), lim_a, lim_b in (right, left):
+    # the spans as they grow, longest passage first: no two grow into the same words
+    spans = [r[:4] for r in sorted(rows, key=lambda r: (-r[4], r[0], r[2]))]
+    for r, span in enumerate(spans):
+        others = [x for k, x in enumerate(spans) if k != r]
+        for step in (1, -1):
+            if step > 0:
+                ea, eb = span[1], span[3]
+                lim_a = min([x[0] for x in others if x[0] >= ea], default=len(ha))
+                lim_b = min([x[2] for x in others if x[2] >= eb], default=len(hb))
+            else:
+                ea, eb = span[0], span[2]
+                lim_a = max([x[1] for x in others if x[1] <= ea], default=0)
+                lim_b = max([x[3] for x in others if x[3] <= eb], default=0)
 
             def fits(i: int, j: int, step: int = step, lim_a: int = lim_a, lim_b: int = lim_b):
                 return _within(i, lim_a, step) and _within(j, lim_b, step)
@@ -438,6 +436,10 @@ def _reference_flanks(
                 out.append(quad)
                 ea, eb = (quad[1], quad[3]) if step > 0 else (quad[0], quad[2])
                 skip = 0
+            if step > 0:
+                span[1], span[3] = ea, eb
+            else:
+                span[0], span[2] = ea, eb
     return out
 
 

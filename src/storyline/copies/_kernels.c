@@ -1296,8 +1296,8 @@ PyDoc_STRVAR(flanks_doc,
              "Blocks that extend the kept passages (`rows`, as `passages` gives them) into their\n"
              "flanks: runs of >= 2 equal words on each passage's diagonal, each within `gap` words of\n"
              "the end reached so far, across skipped words that `misread(a0, a1, b0, b1)` accepts,\n"
-             "never into another passage; int64 quads (a0, a1, b0, b1), passage after passage, the\n"
-             "right flank before the left.");
+             "never into another passage or its flanks; int64 quads (a0, a1, b0, b1), passage after\n"
+             "passage, longest first as `passages` keeps them, the right flank before the left.");
 
 static PyObject *flanks(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     long long gap;
@@ -1311,43 +1311,58 @@ static PyObject *flanks(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t nrows = PyBytes_GET_SIZE(args[0]) / (Py_ssize_t)(ROW * sizeof(int64_t)), na, nb;
     Views v = {.count = 0};
     Int64s out = {0};
+    Chain *spans = NULL;
     PyObject *result = NULL;
     const uint64_t *ha = view(&v, args[1], 8, 0, &na);
     const uint64_t *hb = ha ? view(&v, args[2], 8, 0, &nb) : NULL;
     if (hb == NULL)
         goto done;
+    /* the passages' spans as they grow, longest first (as passages() kept them): a passage's
+       flanks stop at the spans of the others, so no two passages grow into the same words */
+    spans = PyMem_Malloc(sizeof(Chain) * (size_t)(nrows + 1));
+    if (spans == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
     for (Py_ssize_t r = 0; r < nrows; r++) {
         const int64_t *p = rows + r * ROW;
         if (p[0] < 0 || p[0] >= p[1] || p[1] > na || p[2] < 0 || p[2] >= p[3] || p[3] > nb) {
             PyErr_SetString(PyExc_ValueError, "flanks: a passage lies outside its text");
             goto done;
         }
+        spans[r] = (Chain){.a0 = p[0], .a1 = p[1], .b0 = p[2], .b1 = p[3], .matched = p[4]};
     }
+    qsort(spans, (size_t)nrows, sizeof(Chain), longest_first);
     for (Py_ssize_t r = 0; r < nrows; r++) {
-        const int64_t *p = rows + r * ROW;
+        Chain *p = &spans[r];
         for (int dir = 1; dir >= -1; dir -= 2) {
-            /* the limits: the nearest other passage on that side, in each text */
-            int64_t lim_a = dir > 0 ? na : 0, lim_b = dir > 0 ? nb : 0;
+            int64_t lim_a = dir > 0 ? na : 0, lim_b = dir > 0 ? nb : 0; /* the nearest other span */
             for (Py_ssize_t k = 0; k < nrows; k++) {
-                const int64_t *o = rows + k * ROW;
+                const Chain *o = &spans[k];
                 if (k == r)
                     continue;
                 if (dir > 0) {
-                    lim_a = o[0] >= p[1] && o[0] < lim_a ? o[0] : lim_a;
-                    lim_b = o[2] >= p[3] && o[2] < lim_b ? o[2] : lim_b;
+                    lim_a = o->a0 >= p->a1 && o->a0 < lim_a ? o->a0 : lim_a;
+                    lim_b = o->b0 >= p->b1 && o->b0 < lim_b ? o->b0 : lim_b;
                 } else {
-                    lim_a = o[1] <= p[0] && o[1] > lim_a ? o[1] : lim_a;
-                    lim_b = o[3] <= p[2] && o[3] > lim_b ? o[3] : lim_b;
+                    lim_a = o->a1 <= p->a0 && o->a1 > lim_a ? o->a1 : lim_a;
+                    lim_b = o->b1 <= p->b0 && o->b1 > lim_b ? o->b1 : lim_b;
                 }
             }
-            int64_t ea = dir > 0 ? p[1] : p[0], eb = dir > 0 ? p[3] : p[2], quad[4];
+            int64_t quad[4];
             int found;
-            while ((found = flank_run(ha, hb, ea, eb, lim_a, lim_b, gap, dir, args[4], quad)) == 1) {
+            while ((found = flank_run(ha, hb, dir > 0 ? p->a1 : p->a0, dir > 0 ? p->b1 : p->b0, lim_a, lim_b, gap, dir,
+                                      args[4], quad)) == 1) {
                 for (int x = 0; x < 4; x++)
                     if (push(&out, quad[x]) < 0)
                         goto done;
-                ea = dir > 0 ? quad[1] : quad[0];
-                eb = dir > 0 ? quad[3] : quad[2];
+                if (dir > 0) {
+                    p->a1 = quad[1];
+                    p->b1 = quad[3];
+                } else {
+                    p->a0 = quad[0];
+                    p->b0 = quad[2];
+                }
             }
             if (found < 0)
                 goto done;
@@ -1355,6 +1370,7 @@ static PyObject *flanks(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     result = PyBytes_FromStringAndSize(out.items ? (const char *)out.items : "", (Py_ssize_t)(out.len * sizeof(int64_t)));
 done:
+    PyMem_Free(spans);
     PyMem_Free(out.items);
     release(&v);
     return result;

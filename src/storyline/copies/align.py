@@ -23,8 +23,10 @@
    reached so far and into no other passage. A run is taken only across skipped words that
    are misread, most of those that differ alike in their letters. Words on one side only, or
    other words in their place, are an edit and end the passage: a short run is weaker evidence
-   than a seed, and must not carry a passage through an edit. The runs are chained with the
-   seeds' blocks again (steps 3 and 4).
+   than a seed, and must not carry a passage through an edit. The longest passage grows
+   first, and no passage grows into another or its flanks. The runs are chained with the
+   seeds' blocks again (steps 3 and 4); where that would lose a passage the seeds gave (a
+   flank closing a gap over a paragraph that B has elsewhere), the flanks are not taken.
 
 Normalised tokens (`tokens.py`) make "empty-handed" and "empty handed" the same words, so such
 spans align inside one passage; `diff.py` reports them as changed edits.
@@ -181,6 +183,23 @@ def _merged(*quads: bytes) -> bytes:
     return q[np.lexsort((q[:, 2], q[:, 0]))].tobytes()
 
 
+def _spans(rows: bytes) -> list[list[int]]:
+    """(a0, a1, b0, b1) of each passage row `_kernels.passages` gives."""
+    spans: list[list[int]] = np.frombuffer(rows, dtype=np.int64).reshape(-1, 12)[:, :4].tolist()
+    return spans
+
+
+def _contains(grown: bytes, seeded: bytes) -> bool:
+    """Whether every seeded passage lies inside a grown one. Chained again, a flank can close
+    a gap over a passage that moved (two passages of A on either side of a paragraph that B
+    has elsewhere, say) and drop it; then the flanks are not taken."""
+    outer = _spans(grown)
+    return all(
+        any(p[0] <= a0 and a1 <= p[1] and p[2] <= b0 and b1 <= p[3] for p in outer)
+        for a0, a1, b0, b1 in _spans(seeded)
+    )
+
+
 def _alike(
     ta: Tokens, tb: Tokens, a0: int, a1: int, b0: int, b1: int, settings: CopySettings
 ) -> bool:
@@ -261,9 +280,11 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
     )
     flanks = _kernels.flanks(rows, ta.hashes, tb.hashes, settings.max_gap_words, misread)
     if flanks:  # chained again with the seeds: the flanks join their passages
-        rows, quads, conflicts, agree = _kernels.passages(
+        grown = _kernels.passages(
             _merged(seeded, flanks), a.side(), b.side(), boilerplate, limits, alike
         )
+        if _contains(grown[0], rows):
+            rows, quads, conflicts, agree = grown
     blocks = [Block(*q) for q in np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist()]
     kept: list[TokenPassage] = []
     first = 0
