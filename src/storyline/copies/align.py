@@ -216,28 +216,35 @@ def misread_words(al: Alignment, settings: CopySettings) -> int:
     fewer. OCR'd reprints misread words about as often as figures; template reports differ in
     their figures, not in spelling."""
     ta, tb = al.a.tokens, al.b.tokens
-    words_a, words_b = (~ta.numeric).tolist(), (~tb.numeric).tolist()  # not figures
     cut = 100 * settings.fuzzy_gap_similarity
     total = 0
     for p in al.token_passages:
         for prev, blk in itertools.pairwise(p.blocks):
-            gap_a = list(itertools.compress(ta.words[prev.a1 : blk.a0], words_a[prev.a1 : blk.a0]))
-            gap_b = list(itertools.compress(tb.words[prev.b1 : blk.b0], words_b[prev.b1 : blk.b0]))
+            gap_a, gap_b = _words(ta, prev.a1, blk.a0), _words(tb, prev.b1, blk.b0)
             if not gap_a or not gap_b:  # most often: the gap held figures only
                 continue
-            only_a = list((Counter(gap_a) - Counter(gap_b)).elements())
-            only_b = list((Counter(gap_b) - Counter(gap_a)).elements())
-            if only_a and only_b:
-                in_a = sum(any(_misread(x, y, cut) for y in only_b) for x in only_a)
-                in_b = sum(any(_misread(x, y, cut) for x in only_a) for y in only_b)
+            only_a, only_b = gap_a, gap_b  # most often: no word in common
+            if not set(gap_a).isdisjoint(gap_b):
+                only_a = list((Counter(gap_a) - Counter(gap_b)).elements())
+                only_b = list((Counter(gap_b) - Counter(gap_a)).elements())
+            if only_a and only_b:  # each pair of distinct words compared once
+                alike = {(x, y): _misread(x, y, cut) for x in set(only_a) for y in set(only_b)}
+                in_a = sum(any(alike[x, y] for y in only_b) for x in only_a)
+                in_b = sum(any(alike[x, y] for x in only_a) for y in only_b)
                 total += min(in_a, in_b)
     return total
+
+
+def _words(tokens: Tokens, start: int, end: int) -> list[str]:
+    """The words of tokens [start, end) that are not figures."""
+    figures = tokens.numeric[start:end].tolist()
+    return [w for w, figure in zip(tokens.words[start:end], figures, strict=True) if not figure]
 
 
 def _misread(x: str, y: str, cut: float) -> bool:
     if x.startswith(y) or y.startswith(x) or x.replace("'", "") == y.replace("'", ""):
         return False
-    return bool(fuzz.ratio(x, y) >= cut)
+    return bool(fuzz.ratio(x, y, score_cutoff=cut) >= cut)
 
 
 def _misread_gap(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> bool:
