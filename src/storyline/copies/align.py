@@ -241,10 +241,14 @@ def _words(tokens: Tokens, start: int, end: int) -> list[str]:
     return [w for w, figure in zip(tokens.words[start:end], figures, strict=True) if not figure]
 
 
+def _variant(x: str, y: str) -> bool:
+    """One word a stem of the other ("report"/"reported") or the same but for apostrophes:
+    an edit or a spelling, never a misreading."""
+    return x.startswith(y) or y.startswith(x) or x.replace("'", "") == y.replace("'", "")
+
+
 def _misread(x: str, y: str, cut: float) -> bool:
-    if x.startswith(y) or y.startswith(x) or x.replace("'", "") == y.replace("'", ""):
-        return False
-    return bool(fuzz.ratio(x, y, score_cutoff=cut) >= cut)
+    return not _variant(x, y) and fuzz.ratio(x, y, score_cutoff=cut) >= cut
 
 
 def _misread_gap(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> bool:
@@ -255,7 +259,7 @@ def _misread_gap(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> 
     cut = 100 * settings.fuzzy_gap_similarity
     differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     misread = sum(
-        _misread(x, y, cut) or (_misread(x, y, 0) and Levenshtein.distance(x, y) == 1)
+        _misread(x, y, cut) or (not _variant(x, y) and Levenshtein.distance(x, y) == 1)
         for x, y in differ
     )
     return 2 * misread > len(differ)
