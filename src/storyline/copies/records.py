@@ -75,7 +75,8 @@ class CopySettings:
     seed_words: int = 5
     """Words per alignment seed (shorter seeds find more matches between noisy texts)."""
     max_gap_words: int = 8
-    """Seeds this close in both texts are merged into one passage across the small edit between."""
+    """Seeds this close in both texts are merged into one passage across the small edit between;
+    a passage's flank skips at most this many misread words to its next run of equal words."""
     fuzzy_gap_words: int = 24
     """Longer gaps (up to this many words) are bridged when both sides read alike."""
     fuzzy_gap_similarity: float = 0.7
