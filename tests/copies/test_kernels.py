@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections import Counter
 
 import numpy as np
@@ -60,6 +61,62 @@ def test_the_scanner_agrees_with_the_regex_on_random_strings() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randrange(40)))
         assert _spans(text) == [m.span() for m in WORD.finditer(text)], repr(text)
+
+
+_QUOTES = {"open": "“„«‹", "close": "”»›", "either": '"＂'}
+
+
+def _reference_quoted(text: str, starts: list[int], bounds: list[tuple[int, int]] | None) -> list:
+    """tokens.py's quotation rule in plain Python (as it was before it moved to C)."""
+    if bounds is None:  # blank-line blocks
+        bounds, pos = [], 0
+        for m in re.finditer(r"\n[ \t]*\n", text):
+            bounds.append((pos, m.start()))
+            pos = m.end()
+        bounds.append((pos, len(text)))
+    spans = []
+    for p_start, p_end in bounds:
+        opened = -1
+        for m in re.finditer("[" + "".join(_QUOTES.values()) + "]", text[:p_end]):
+            if m.start() < p_start:
+                continue
+            ch = m.group()
+            if ch in _QUOTES["open"]:
+                opened = m.end() if opened < 0 else opened
+            elif ch in _QUOTES["close"] or opened >= 0:
+                if opened >= 0:
+                    spans.append((opened, m.start()))
+                opened = -1
+            else:  # a straight quote opens
+                opened = m.end()
+        if opened >= 0:
+            spans.append((opened, p_end))
+    inside = []
+    for st in starts:
+        before = [q for q in spans if q[0] <= st]
+        inside.append(bool(before) and st < before[-1][1])
+    return inside
+
+
+def test_quoted_marks_the_words_inside_quotation_marks() -> None:
+    rng = random.Random(17)
+    alphabet = list("ab '’\n\n\t") + list("".join(_QUOTES.values()))
+    for trial in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        starts = sorted(rng.sample(range(len(text) + 1), rng.randint(0, len(text) + 1)))
+        bounds = None
+        if trial % 2:  # given paragraphs: cuts in order
+            cuts = sorted(
+                rng.sample(range(len(text) + 1), 2 * rng.randint(0, (len(text) + 1) // 2))
+            )
+            bounds = list(zip(cuts[::2], cuts[1::2], strict=True))
+        flat = None if bounds is None else np.asarray(bounds, dtype=np.int64).reshape(-1)
+        got = _kernels.quoted(text, np.asarray(starts, dtype=np.int64), flat, *_QUOTES.values())
+        assert list(map(bool, got)) == _reference_quoted(text, starts, bounds), (text, bounds)
+    with pytest.raises(ValueError, match="pairs"):
+        _kernels.quoted(
+            "a", np.zeros(1, dtype=np.int64), np.zeros(3, dtype=np.int64), "“", "”", '"'
+        )
 
 
 def _table(fail: bool = False) -> tuple[_kernels.Table, list[str]]:

@@ -2,9 +2,10 @@
 
    Profiles put most of the stage in loops that Python can only run per element: finding words
    (`patterns.WORD`) and looking each one up in a table of what it stands for (`tokens.Token`:
-   normal form, hash, number flag), MinHash's multiply-add-minimum over every shingle and
-   permutation, n-gram hashing, LSH band keys and signature agreement over millions of pairs,
-   matching two texts' seeds into exact blocks, and chaining those blocks into passages.
+   normal form, hash, number flag), marking the words inside quotation marks, MinHash's
+   multiply-add-minimum over every shingle and permutation, n-gram hashing, LSH band keys and
+   signature agreement over millions of pairs, matching two texts' seeds into exact blocks,
+   chaining those blocks into passages, and growing the passages into their flanks.
    Everything else stays in Python and numpy. These functions give exactly what the Python and
    numpy code they replaced gave: tests/copies/test_kernels.py checks them against the regex,
    plain numpy and a plain-Python chaining of blocks.
@@ -481,6 +482,103 @@ static PyObject *new_bytes(Py_ssize_t items, size_t itemsize, void **data) {
     if (out != NULL)
         *data = PyBytes_AS_STRING(out);
     return out;
+}
+
+static int one_of(Py_UCS4 c, const Chars *set) {
+    for (Py_ssize_t i = 0; i < set->len; i++)
+        if (at(set, i) == c)
+            return 1;
+    return 0;
+}
+
+/* Paragraphs as blank-line blocks: the text split at each "\n[ \t]*\n", as re.finditer finds them. */
+static int blank_line_blocks(const Chars *s, Int64s *bounds) {
+    Py_ssize_t pos = 0, i = 0;
+    while (i < s->len) {
+        if (at(s, i) == '\n') {
+            Py_ssize_t j = i + 1;
+            while (j < s->len && (at(s, j) == ' ' || at(s, j) == '\t'))
+                j++;
+            if (j < s->len && at(s, j) == '\n') {
+                if (push(bounds, pos) < 0 || push(bounds, i) < 0)
+                    return -1;
+                pos = i = j + 1;
+                continue;
+            }
+        }
+        i++;
+    }
+    return push(bounds, pos) < 0 || push(bounds, s->len) < 0 ? -1 : 0;
+}
+
+PyDoc_STRVAR(quoted_doc,
+             "quoted(text, starts, bounds, opening, closing, either) -> flags\n\n"
+             "Which words lie inside quotation marks. In each paragraph (`bounds`: int64 start, end,\n"
+             "start, end, ... in order; None: blank-line blocks), a mark of `opening` opens a\n"
+             "quote when none is open, one of `closing` closes an open one, and one of `either`\n"
+             "does whichever applies; a quote left open ends with its paragraph (news style). A\n"
+             "word (its start in `starts`, int64, ascending) is quoted when it starts inside\n"
+             "the last quote that opened at or before it. Flags as bytes of 0 or 1.");
+
+static PyObject *quoted(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "quoted(text, starts, bounds, opening, closing, either)");
+        return NULL;
+    }
+    Chars s, opening, closing, either;
+    Int64s bounds = {0}, spans = {0};
+    Views v = {.count = 0};
+    PyObject *result = NULL;
+    Py_ssize_t words, nbounds;
+    const int64_t *starts = view(&v, args[1], 8, 0, &words);
+    if (starts == NULL || chars_of(args[0], &s) < 0 || chars_of(args[3], &opening) < 0 ||
+        chars_of(args[4], &closing) < 0 || chars_of(args[5], &either) < 0)
+        goto done;
+    const int64_t *given = NULL;
+    if (args[2] == Py_None) {
+        if (blank_line_blocks(&s, &bounds) < 0)
+            goto done;
+        given = bounds.items;
+        nbounds = bounds.len;
+    } else if ((given = view(&v, args[2], 8, 0, &nbounds)) == NULL) {
+        goto done;
+    }
+    if (nbounds % 2) {
+        PyErr_SetString(PyExc_ValueError, "quoted: bounds are (start, end) pairs");
+        goto done;
+    }
+    for (Py_ssize_t p = 0; p < nbounds; p += 2) {
+        int64_t p0 = given[p] < 0 ? 0 : given[p], p1 = given[p + 1] > s.len ? s.len : given[p + 1], opened = -1;
+        for (int64_t i = p0; i < p1; i++) {
+            Py_UCS4 c = at(&s, i);
+            int open = one_of(c, &opening), close = !open && one_of(c, &closing);
+            if (!open && !close && !one_of(c, &either))
+                continue;
+            if (opened < 0 && !close) {
+                opened = i + 1;
+            } else if (opened >= 0 && !open) {
+                if (push(&spans, opened) < 0 || push(&spans, i) < 0)
+                    goto done;
+                opened = -1;
+            }
+        }
+        if (opened >= 0 && (push(&spans, opened) < 0 || push(&spans, p1) < 0))
+            goto done;
+    }
+    uint8_t *flags;
+    if ((result = new_bytes(words, 1, (void **)&flags)) == NULL)
+        goto done;
+    Py_ssize_t nspans = spans.len / 2, k = 0;
+    for (Py_ssize_t w = 0; w < words; w++) {
+        while (k < nspans && spans.items[2 * k] <= starts[w]) /* starts ascend: k only moves on */
+            k++;
+        flags[w] = k > 0 && starts[w] < spans.items[2 * (k - 1) + 1];
+    }
+done:
+    PyMem_Free(bounds.items);
+    PyMem_Free(spans.items);
+    release(&v);
+    return result;
 }
 
 PyDoc_STRVAR(ngrams_doc,
@@ -1381,6 +1479,7 @@ static PyMethodDef methods[] = {
     {"table_size", table_size, METH_O, table_size_doc},
     {"tokens", (PyCFunction)(void (*)(void))tokens, METH_FASTCALL, tokens_doc},
     {"hashes", (PyCFunction)(void (*)(void))hashes, METH_FASTCALL, hashes_doc},
+    {"quoted", (PyCFunction)(void (*)(void))quoted, METH_FASTCALL, quoted_doc},
     {"ngrams", (PyCFunction)(void (*)(void))ngrams, METH_FASTCALL, ngrams_doc},
     {"ngram_index", (PyCFunction)(void (*)(void))ngram_index, METH_FASTCALL, ngram_index_doc},
     {"minhash", (PyCFunction)(void (*)(void))minhash, METH_FASTCALL, minhash_doc},

@@ -54,3 +54,12 @@ def flanks(
     alike: Callable[[int, int, int, int], bool],
     /,
 ) -> bytes: ...
+def quoted(
+    text: str,
+    starts: NDArray[Any],
+    bounds: NDArray[Any] | None,
+    opening: str,
+    closing: str,
+    either: str,
+    /,
+) -> bytes: ...

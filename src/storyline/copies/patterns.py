@@ -23,7 +23,6 @@ DOUBLE_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "�
 QUOTE_OPEN = frozenset("“„«‹")
 QUOTE_CLOSE = frozenset("”»›")
 QUOTE_EITHER = frozenset('"＂')
-QUOTE_CHARS = re.compile(r'[“„«‹”»›"＂]')
 
 # Number words that state a value. Magnitudes ("billion") are left out: "1.5 billion" and
 # "two billion" differ in their value, not in the magnitude they share.

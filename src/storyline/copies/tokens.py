@@ -8,6 +8,8 @@ gets a hash (xxh3 of its normal form: never Python's salted `hash()`, so the sam
 and machine), which fingerprints and alignment seeds are made of.
 Words are found, and looked up in a table of what they stand for (`Token`), by the C scanner in
 `_kernels.c` (it matches `patterns.WORD` exactly); only a word's first sighting runs Python.
+Quotations are found in C too (`_kernels.quoted`, by the marks in `patterns`): a quote left open
+ends with its paragraph, as news style leaves it open across paragraphs.
 """
 
 from __future__ import annotations
@@ -29,12 +31,12 @@ from storyline.copies.patterns import (
     DOUBLE_QUOTES,
     LINE_BREAK_HYPHEN,
     NUMBER_WORDS,
-    QUOTE_CHARS,
     QUOTE_CLOSE,
+    QUOTE_EITHER,
     QUOTE_OPEN,
 )
 
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_OPENING, _CLOSING, _EITHER = ("".join(sorted(m)) for m in (QUOTE_OPEN, QUOTE_CLOSE, QUOTE_EITHER))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -108,58 +110,19 @@ def surface_key(text: str) -> str:
     return _SPACE.sub(" ", folded.translate(DOUBLE_QUOTES)).strip()
 
 
-def paragraph_bounds(text: str) -> list[tuple[int, int]]:
-    """Paragraphs as blank-line separated blocks, for texts given without paragraph offsets."""
-    bounds: list[tuple[int, int]] = []
-    pos = 0
-    for m in _BLANK_LINE.finditer(text):
-        bounds.append((pos, m.start()))
-        pos = m.end()
-    bounds.append((pos, len(text)))
-    return bounds
-
-
-def quote_intervals(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans inside quotation marks; a quote left open ends with its paragraph (news style)."""
-    out: list[tuple[int, int]] = []
-    for p_start, p_end in paragraphs:
-        opened = -1
-        for m in QUOTE_CHARS.finditer(text, p_start, p_end):
-            ch = m.group()
-            if ch in QUOTE_OPEN:
-                if opened < 0:
-                    opened = m.end()
-            elif ch in QUOTE_CLOSE:
-                if opened >= 0:
-                    out.append((opened, m.start()))
-                    opened = -1
-            elif opened < 0:  # a straight quote: toggles
-                opened = m.end()
-            else:
-                out.append((opened, m.start()))
-                opened = -1
-        if opened >= 0:
-            out.append((opened, p_end))
-    return out
-
-
 def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> Tokens:
-    """Tokens of `text`; `paragraphs` (start, end) bound quotations (default: blank-line blocks)."""
+    """Tokens of `text`; `paragraphs` (start, end) bound quotations (default: blank-line blocks,
+    split at a line holding nothing but spaces)."""
     words, hashes, flags, starts, ends = _kernels.tokens(text, _WORDS.table)
     _WORDS.bound()
     start_arr = np.frombuffer(starts, dtype=np.int64)
-    end_arr = np.frombuffer(ends, dtype=np.int64)
-    numeric = np.frombuffer(flags, dtype=np.bool_)
-    quoted = np.zeros(len(words), dtype=np.bool_)
-    if words and QUOTE_CHARS.search(text):
-        bounds = list(paragraphs) if paragraphs is not None else paragraph_bounds(text)
-        spans = quote_intervals(text, bounds)
-        if spans:
-            q_start = np.asarray([s for s, _ in spans], dtype=np.int64)
-            q_end = np.asarray([e for _, e in spans], dtype=np.int64)
-            k = np.searchsorted(q_start, start_arr, side="right") - 1
-            inside = k >= 0
-            quoted[inside] = start_arr[inside] < q_end[k[inside]]
+    bounds = None if paragraphs is None else np.asarray(paragraphs, dtype=np.int64).reshape(-1)
+    quoted = _kernels.quoted(text, start_arr, bounds, _OPENING, _CLOSING, _EITHER)
     return Tokens(
-        tuple(words), np.frombuffer(hashes, dtype=np.uint64), start_arr, end_arr, numeric, quoted
+        tuple(words),
+        np.frombuffer(hashes, dtype=np.uint64),
+        start_arr,
+        np.frombuffer(ends, dtype=np.int64),
+        np.frombuffer(flags, dtype=np.bool_),
+        np.frombuffer(quoted, dtype=np.bool_),
     )
