@@ -1133,6 +1133,11 @@ static int by_a0(const void *x, const void *y) {
 
 enum { ROW = 12 }; /* a0 a1 b0 b1 matched solid conflicts quotes_a quotes_b anchors commons blocks */
 
+/* Whether a quad (a0, a1, b0, b1) is empty or reaches past texts of `na` and `nb` words. */
+static int outside(const int64_t *q, Py_ssize_t na, Py_ssize_t nb) {
+    return q[0] < 0 || q[0] >= q[1] || q[1] > na || q[2] < 0 || q[2] >= q[3] || q[3] > nb;
+}
+
 /* `alike(a0, a1, b0, b1)`: whether two gaps read alike; 1, 0, or -1 with the error set. */
 static int read_alike(PyObject *alike, int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
     PyObject *r = PyObject_CallFunction(alike, "LLLL", (long long)a0, (long long)a1, (long long)b0, (long long)b1);
@@ -1271,7 +1276,7 @@ static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t narg
     count_anchors(&a, modulo, common, ncommon);
     for (Py_ssize_t k = 0; k < count; k++) {
         const int64_t *q = quads + 4 * k;
-        if (q[0] < 0 || q[0] >= q[1] || q[1] > a.words || q[2] < 0 || q[2] >= q[3] || q[3] > b.words) {
+        if (outside(q, a.words, b.words)) {
             PyErr_SetString(PyExc_ValueError, "passages: a block lies outside its text");
             goto done;
         }
@@ -1424,7 +1429,7 @@ static PyObject *flanks(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     for (Py_ssize_t r = 0; r < nrows; r++) {
         const int64_t *p = rows + r * ROW;
-        if (p[0] < 0 || p[0] >= p[1] || p[1] > na || p[2] < 0 || p[2] >= p[3] || p[3] > nb) {
+        if (outside(p, na, nb)) {
             PyErr_SetString(PyExc_ValueError, "flanks: a passage lies outside its text");
             goto done;
         }

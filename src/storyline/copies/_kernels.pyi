@@ -51,7 +51,7 @@ def flanks(
     a_hashes: NDArray[Any],
     b_hashes: NDArray[Any],
     gap: int,
-    alike: Callable[[int, int, int, int], bool],
+    misread: Callable[[int, int, int, int], bool],
     /,
 ) -> bytes: ...
 def quoted(
