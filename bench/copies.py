@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import os
 import random
@@ -143,8 +144,8 @@ def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
         return {w: make_article(w, texts[index[w]], source="bench") for w in wanted}
 
     start = time.perf_counter()
-    stream = (make_article(i, t, source="bench") for i, t in zip(ids, texts, strict=True))
-    prints = sorted(fingerprint_all(stream, workers=workers), key=lambda p: p.id)
+    docs = zip(ids, texts, itertools.repeat(None))  # (id, text, published), as a store gives
+    prints = sorted(fingerprint_all(docs, workers=workers), key=lambda p: p.id)
     STEPS["fingerprints_s"] = time.perf_counter() - start
     candidates = find_candidates(prints)
     STEPS["candidates_s"] = time.perf_counter() - start - STEPS["fingerprints_s"]

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from storyline.article import Article, Origin, Paragraph, Rejected, Removal
+from storyline.copies import fingerprint
 from storyline.errors import NotFoundError, StoreError
 from storyline.store.db import Store
 from storyline.store.migrations import MIGRATIONS
@@ -92,6 +94,22 @@ def test_round_trip_duplicates_and_fts(tmp_path: Path) -> None:
         assert store.search("harbor") == ["a~2"]
         with pytest.raises(NotFoundError):
             store.article("zzz")
+
+
+def test_the_copies_stage_reads_clean_texts_only(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        sid = store.reset_source("/in/feed.jsonl", "feed.jsonl", 10, 1)
+        store.store_batch(sid, [_article("a"), _article("b", "Other text.")])
+        assert list(store.unprinted_docs()) == [
+            ("a", "Body text.", None),
+            ("b", "Other text.", None),
+        ]
+        store.add_copy_prints([fingerprint(store.article("a"))])
+        assert [doc[0] for doc in store.unprinted_docs()] == ["b"]
+        clean = store.articles(["a", "zzz"], raw=False)
+        assert list(clean) == ["a"]
+        assert clean["a"] == replace(_article("a"), raw_text="", removals=())
+        assert store.articles(["a"])["a"] == _article("a")
 
 
 def test_reset_source_forgets_what_it_gave(tmp_path: Path) -> None:

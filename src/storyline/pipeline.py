@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
@@ -226,9 +227,7 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
     if state is not None and state["settings"] != record:  # other rules may decide otherwise
         store.forget_copy_work()
         state = None
-    store.add_copy_prints(
-        fingerprint_all(store.iter_articles(unprinted=True), settings, workers=workers)
-    )
+    store.add_copy_prints(fingerprint_all(store.unprinted_docs(), settings, workers=workers))
     prints = sorted(store.copy_prints(), key=lambda p: p.id)
     candidates = find_candidates(prints, settings)
     recall = None
@@ -245,11 +244,12 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
 
     members = members_from_prints(prints)
     del prints
+    clean = partial(store.articles, raw=False)  # what alignment reads
     edges: list[Edge] = []
 
     def checked() -> Iterator[Copy | Recalled]:
         for pair, _ in relate_candidates(
-            candidates, store.articles, settings, recall=recall, workers=workers
+            candidates, clean, settings, recall=recall, workers=workers
         ):
             summary.pairs_checked += 1
             if pair.relation:

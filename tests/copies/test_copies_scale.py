@@ -13,6 +13,7 @@ from storyline.article import Article
 from storyline.copies import (
     CopySettings,
     build_families,
+    docs_of,
     find_candidates,
     fingerprint_all,
     members_from_prints,
@@ -41,7 +42,8 @@ def _run(settings: CopySettings, workers: int) -> tuple[list[dict[str, object]],
         return {i: docs[i] for i in ids}
 
     prints = sorted(
-        fingerprint_all(docs.values(), settings, workers=workers, batch=2), key=lambda p: p.id
+        fingerprint_all(docs_of(docs.values()), settings, workers=workers, batch=2),
+        key=lambda p: p.id,
     )
     cands = find_candidates(prints, settings)
     related = list(relate_candidates(cands, fetch, settings, workers=workers, batch_pairs=3))
@@ -67,8 +69,8 @@ def test_workers_give_identical_results() -> None:
 
 def test_fingerprints_from_workers_match() -> None:
     docs = list(_corpus().values())
-    one = list(fingerprint_all(docs, workers=1, batch=2))
-    two = list(fingerprint_all(docs, workers=2, batch=2))
+    one = list(fingerprint_all(docs_of(docs), workers=1, batch=2))
+    two = list(fingerprint_all(docs_of(docs), workers=2, batch=2))
     assert [p.id for p in one] == [p.id for p in two] == [d.id for d in docs]
     for p, q in zip(one, two, strict=True):
         assert np.array_equal(p.signature, q.signature)

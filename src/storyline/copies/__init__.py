@@ -9,7 +9,7 @@ One call for a corpus in memory::
 
 The steps, for a store that streams (texts are never held for the whole corpus)::
 
-    prints = list(fingerprint_all(stream, settings, workers=2))  # compact numpy arrays
+    prints = list(fingerprint_all(docs, settings, workers=2))  # (id, text, published) docs
     cands = find_candidates(prints, settings)                    # exact + LSH + rare anchors
     for copy, _ in relate_candidates(cands, fetch, settings, workers=2):  # fetch(ids) -> Articles
         ...                                                      # store the copy
@@ -34,7 +34,7 @@ from storyline.copies.align import (
 from storyline.copies.candidates import Candidates, find_candidates
 from storyline.copies.diff import diff
 from storyline.copies.families import Edge, Member, build_families
-from storyline.copies.fingerprints import DocPrint, fingerprint
+from storyline.copies.fingerprints import Doc, DocPrint, docs_of, fingerprint
 from storyline.copies.records import (
     COPY_RELATIONS,
     DEFAULTS,
@@ -63,6 +63,7 @@ __all__ = [
     "CopyReport",
     "CopySettings",
     "Diff",
+    "Doc",
     "DocPrint",
     "Edge",
     "Edit",
@@ -80,6 +81,7 @@ __all__ = [
     "build_families",
     "compare",
     "diff",
+    "docs_of",
     "find_candidates",
     "find_copies",
     "fingerprint",
@@ -116,7 +118,8 @@ def find_copies(
         if article.id in by_id:
             raise ValueError(f"find_copies: duplicate article id {article.id!r}")
         by_id[article.id] = article
-    prints = list(fingerprint_all((by_id[i] for i in sorted(by_id)), settings, workers=workers))
+    ordered = (by_id[i] for i in sorted(by_id))
+    prints = list(fingerprint_all(docs_of(ordered), settings, workers=workers))
     candidates = find_candidates(prints, settings)
 
     def fetch(ids: Sequence[str]) -> Mapping[str, Article]:

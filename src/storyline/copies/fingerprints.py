@@ -10,7 +10,7 @@ A `DocPrint` keeps only numpy arrays and counts, never the text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -122,6 +122,10 @@ Doc = tuple[str, str, str | None]
 """What fingerprinting reads of an article: (id, text, published)."""
 
 
+def docs_of(articles: Iterable[Article]) -> Iterator[Doc]:
+    return ((a.id, a.text, a.published) for a in articles)
+
+
 class PrintBatch(NamedTuple):
     """A batch's fingerprints as columns: what a worker sends back (a few arrays pickle far
     faster than an object and two small arrays per document)."""
@@ -219,5 +223,4 @@ def article_tokens(article: Article) -> Tokens:
 
 def fingerprint(article: Article, settings: CopySettings | None = None) -> DocPrint:
     """The compact fingerprint of one clean article."""
-    doc = (article.id, article.text, article.published)
-    return fingerprint_batch([doc], settings or DEFAULTS).prints()[0]
+    return fingerprint_batch(list(docs_of([article])), settings or DEFAULTS).prints()[0]

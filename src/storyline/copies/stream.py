@@ -1,6 +1,6 @@
 """The per-article and per-pair steps over a corpus: in batches, in worker processes, in order.
 
-* `fingerprint_all`: articles -> `DocPrint`s, `batch` articles per task.
+* `fingerprint_all`: (id, text, published) `Doc`s -> `DocPrint`s, `batch` per task.
 * `relate_candidates`: candidate pairs -> (`Copy`, `Diff` or None), `batch_pairs` pairs per task.
   The caller's process fetches a batch's texts (one store query); a worker tokenises, aligns
   and relates them. With `skip_joined_pairs`, a pair whose articles earlier results already
@@ -26,7 +26,7 @@ from storyline.copies.align import Fetch, Text, align_texts
 from storyline.copies.arrays import U64
 from storyline.copies.candidates import BY_EXACT, Candidates, by_names
 from storyline.copies.diff import diff
-from storyline.copies.fingerprints import DocPrint, fingerprint_batch
+from storyline.copies.fingerprints import Doc, DocPrint, fingerprint_batch
 from storyline.copies.records import (
     COPY_RELATIONS,
     DEFAULTS,
@@ -41,16 +41,16 @@ from storyline.workers import batched, ordered_map
 
 
 def fingerprint_all(
-    articles: Iterable[Article],
+    docs: Iterable[Doc],
     settings: CopySettings | None = None,
     *,
     workers: int = 1,
     batch: int = 500,
 ) -> Iterator[DocPrint]:
-    """Fingerprints of a stream of articles, in stream order. Workers get only what they read
-    of an article (id, text, date) and send columns back (`PrintBatch`)."""
+    """Fingerprints of a stream of (id, text, published) tuples (`docs_of(articles)`, or a
+    store's `iter_docs`: all that fingerprints read), in stream order. Workers send columns
+    back (`PrintBatch`)."""
     job = partial(fingerprint_batch, settings=settings or DEFAULTS)
-    docs = ((a.id, a.text, a.published) for a in articles)
     for prints in ordered_map(job, batched(docs, batch), workers):
         yield from prints.prints()
 

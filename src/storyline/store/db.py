@@ -422,19 +422,21 @@ class Store:
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
-    def iter_articles(
-        self, batch: int = 1000, after_seq: int = 0, *, unprinted: bool = False
-    ) -> Iterator[Article]:
-        """Every article (stored after `after_seq`; without a copies fingerprint when
-        `unprinted`), in insertion order, streamed."""
-        where = " WHERE a.seq > ?"
-        if unprinted:
-            where += " AND NOT EXISTS (SELECT 1 FROM copy_prints p WHERE p.article_seq = a.seq)"
-        cur = self.conn.execute(_ARTICLE_SELECT + where + " ORDER BY a.seq", (after_seq,))
+    def iter_articles(self, batch: int = 1000, after_seq: int = 0) -> Iterator[Article]:
+        """Every article stored after `after_seq`, in insertion order, streamed."""
+        cur = self.conn.execute(_ARTICLE_SELECT + " WHERE a.seq > ? ORDER BY a.seq", (after_seq,))
         while rows := cur.fetchmany(batch):
             removals = self._removals([row[0] for row in rows])
             for row in rows:
                 yield _article(row, removals.get(row[0], ()))
+
+    def unprinted_docs(self) -> Iterator[tuple[str, str, str | None]]:
+        """(id, text, published) of every article without a copies fingerprint, in insertion
+        order, streamed: all that fingerprints read (no raw text, paragraphs or removals)."""
+        yield from self.conn.execute(
+            "SELECT a.id, a.text, a.published FROM articles a WHERE NOT EXISTS"
+            " (SELECT 1 FROM copy_prints p WHERE p.article_seq = a.seq) ORDER BY a.seq"
+        )
 
     def article_seqs(self) -> dict[str, int]:
         """Every article id and its insertion number (re-ingested articles get a new one)."""
@@ -446,15 +448,17 @@ class Store:
             raise NotFoundError(f"no article with id {article_id!r} in {self.path}")
         return _article(row, self._removals([row[0]]).get(row[0], ()))
 
-    def articles(self, ids: Sequence[str]) -> dict[str, Article]:
+    def articles(self, ids: Sequence[str], *, raw: bool = True) -> dict[str, Article]:
+        """The articles of `ids` found, by id. `raw=False` leaves out what cleaning took from
+        the input (`raw_text` empty, no removals): comparing texts reads neither, and a raw
+        HTML page can weigh many times its clean text."""
+        select = _ARTICLE_SELECT if raw else _CLEAN_ARTICLE_SELECT
         found: dict[str, Article] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                _ARTICLE_SELECT + f" WHERE a.id IN ({marks})", chunk
-            ).fetchall()
-            removals = self._removals([row[0] for row in rows])
+            rows = self.conn.execute(select + f" WHERE a.id IN ({marks})", chunk).fetchall()
+            removals = self._removals([row[0] for row in rows]) if raw else {}
             for row in rows:
                 found[row[1]] = _article(row, removals.get(row[0], ()))
         return found
@@ -534,11 +538,16 @@ def _copy_row(c: Copy) -> tuple[Any, ...]:
     )
 
 
-_ARTICLE_SELECT = (
-    "SELECT a.seq, a.id, s.path, a.locator, a.raw_hash, a.title, a.url, a.outlet, a.byline,"
-    " a.published, a.text, a.raw_text, a.paragraphs, a.metadata"
-    " FROM articles a JOIN sources s ON s.id = a.source_id"
-)
+def _article_select(raw_text: str) -> str:
+    return (
+        "SELECT a.seq, a.id, s.path, a.locator, a.raw_hash, a.title, a.url, a.outlet, a.byline,"
+        f" a.published, a.text, {raw_text}, a.paragraphs, a.metadata"
+        " FROM articles a JOIN sources s ON s.id = a.source_id"
+    )
+
+
+_ARTICLE_SELECT = _article_select("a.raw_text")
+_CLEAN_ARTICLE_SELECT = _article_select("''")
 
 
 def _article(row: tuple[Any, ...], removals: tuple[Removal, ...]) -> Article:
