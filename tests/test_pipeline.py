@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -151,8 +152,8 @@ def test_build_records_settings_and_versions(corpus: Path, tmp_path: Path) -> No
         settings, versions = sl.store.conn.execute(
             "SELECT settings, versions FROM builds"
         ).fetchone()
-    assert '"batch_size": 7' in settings
-    assert '"storyline"' in versions and '"sqlite"' in versions
+    assert json.loads(settings)["batch_size"] == 7
+    assert {"storyline", "sqlite"} <= json.loads(versions).keys()
 
 
 _BUILD = (
