@@ -491,6 +491,33 @@ static int one_of(Py_UCS4 c, const Chars *set) {
     return 0;
 }
 
+/* What a character is as a quotation mark, by the sets of `quoted` (opening before closing
+   before either): a table answers for the first 256 code points, nearly every character of a
+   text, and the sets are searched beyond. */
+enum { NOT_MARK, OPENS, CLOSES, EITHER };
+
+typedef struct {
+    uint8_t low[256];
+    const Chars *sets[3];
+} Marks;
+
+static void marks_init(Marks *m, const Chars *opening, const Chars *closing, const Chars *either) {
+    *m = (Marks){.sets = {opening, closing, either}};
+    for (int k = 2; k >= 0; k--) /* the earlier set wins a mark that two sets hold */
+        for (Py_ssize_t i = 0; i < m->sets[k]->len; i++)
+            if (at(m->sets[k], i) < 256)
+                m->low[at(m->sets[k], i)] = (uint8_t)(k + 1);
+}
+
+static inline int mark_of(const Marks *m, Py_UCS4 c) {
+    if (c < 256)
+        return m->low[c];
+    for (int k = 0; k < 3; k++)
+        if (one_of(c, m->sets[k]))
+            return k + 1;
+    return NOT_MARK;
+}
+
 /* Paragraphs as blank-line blocks: the text split at each "\n[ \t]*\n", as re.finditer finds them. */
 static int blank_line_blocks(const Chars *s, Int64s *bounds) {
     Py_ssize_t pos = 0, i = 0;
@@ -547,16 +574,17 @@ static PyObject *quoted(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "quoted: bounds are (start, end) pairs");
         goto done;
     }
+    Marks marks;
+    marks_init(&marks, &opening, &closing, &either);
     for (Py_ssize_t p = 0; p < nbounds; p += 2) {
         int64_t p0 = given[p] < 0 ? 0 : given[p], p1 = given[p + 1] > s.len ? s.len : given[p + 1], opened = -1;
         for (int64_t i = p0; i < p1; i++) {
-            Py_UCS4 c = at(&s, i);
-            int open = one_of(c, &opening), close = !open && one_of(c, &closing);
-            if (!open && !close && !one_of(c, &either))
+            int mark = mark_of(&marks, at(&s, i));
+            if (mark == NOT_MARK)
                 continue;
-            if (opened < 0 && !close) {
+            if (opened < 0 && mark != CLOSES) {
                 opened = i + 1;
-            } else if (opened >= 0 && !open) {
+            } else if (opened >= 0 && mark != OPENS) {
                 if (push(&spans, opened) < 0 || push(&spans, i) < 0)
                     goto done;
                 opened = -1;
