@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
@@ -42,7 +41,7 @@ from storyline.copies import (
 from storyline.copies.arrays import distinct, in_sorted
 from storyline.errors import InputError
 from storyline.ingest import ReadOptions, Source, discover, read_source
-from storyline.store.db import Store
+from storyline.store.db import CleanArticles, Store
 from storyline.stories import StoryIndex, StorySettings
 from storyline.workers import default_workers
 
@@ -244,12 +243,12 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
 
     members = members_from_prints(prints)
     del prints
-    clean = partial(store.articles, raw=False)  # what alignment reads
+    fetch = CleanArticles(store.path)
     edges: list[Edge] = []
 
     def checked() -> Iterator[Copy | Recalled]:
         for pair, _ in relate_candidates(
-            candidates, clean, settings, recall=recall, workers=workers
+            candidates, fetch, settings, recall=recall, workers=workers, fetch_in_workers=True
         ):
             summary.pairs_checked += 1
             if pair.relation:

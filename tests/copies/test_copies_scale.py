@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 from copies_fixtures import BRIDGE, MUSEUM, article, filler
@@ -19,6 +20,8 @@ from storyline.copies import (
     members_from_prints,
     relate_candidates,
 )
+from storyline.store.db import CleanArticles, Store
+from storyline.workers import WINDOW
 
 
 def _corpus() -> dict[str, Article]:
@@ -35,18 +38,35 @@ def _corpus() -> dict[str, Article]:
     return {d.id: d for d in docs}
 
 
-def _run(settings: CopySettings, workers: int) -> tuple[list[dict[str, object]], list[object]]:
+def _run(
+    settings: CopySettings, workers: int, store: Path | None = None
+) -> tuple[list[dict[str, object]], list[object]]:
+    """The corpus's copies and families; with a `store` file, workers read the texts there."""
     docs = _corpus()
 
     def fetch(ids: Sequence[str]) -> Mapping[str, Article]:
         return {i: docs[i] for i in ids}
+
+    if store is not None:
+        with Store(store) as db:
+            db.store_batch(db.reset_source("corpus", "corpus", 1, 1), list(docs.values()))
 
     prints = sorted(
         fingerprint_all(docs_of(docs.values()), settings, workers=workers, batch=2),
         key=lambda p: p.id,
     )
     cands = find_candidates(prints, settings)
-    related = list(relate_candidates(cands, fetch, settings, workers=workers, batch_pairs=3))
+    related = list(
+        relate_candidates(
+            cands,
+            fetch if store is None else CleanArticles(store),
+            settings,
+            workers=workers,
+            batch_pairs=2,
+            fetch_in_workers=store is not None,
+        )
+    )
+    assert len(related) > 2 * WINDOW  # more batches than the window: workers start
     copies = [c for c, _ in related if c.relation]
     families = build_families(copies, members_from_prints(prints))
     return [c.to_json() for c in copies], families
@@ -65,6 +85,10 @@ def test_joined_pairs_are_skipped_and_families_are_unchanged() -> None:
 
 def test_workers_give_identical_results() -> None:
     assert _run(CopySettings(), 2) == _run(CopySettings(), 1)
+
+
+def test_workers_that_read_the_store_themselves_give_identical_results(tmp_path: Path) -> None:
+    assert _run(CopySettings(), 2, tmp_path / "s.db") == _run(CopySettings(), 1)
 
 
 def test_fingerprints_from_workers_match() -> None:

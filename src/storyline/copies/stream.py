@@ -2,9 +2,10 @@
 
 * `fingerprint_all`: (id, text, published) `Doc`s -> `DocPrint`s, `batch` per task.
 * `relate_candidates`: candidate pairs -> (`Copy`, `Diff` or None), `batch_pairs` pairs per task.
-  The caller's process fetches a batch's texts (one store query); a worker tokenises, aligns
-  and relates them. With `skip_joined_pairs`, a pair whose articles earlier results already
-  joined into one copy family is dropped before its batch is fetched, and a pair that earlier
+  A batch's texts are fetched (one store query) by the caller's process, or by the worker
+  (`fetch_in_workers`); the worker tokenises, aligns and relates them. With
+  `skip_joined_pairs`, a pair whose articles earlier results already joined into one copy
+  family is dropped before its batch is fetched, and a pair that earlier
   pairs of its own batch joined is dropped by the worker (identical texts are never dropped),
   so a group of n reprints costs about n alignments, not n²/2. What is skipped depends only on
   the batch and the results consumed before it was made, in order (`workers.ordered_map`), so
@@ -67,21 +68,37 @@ _Pair = tuple[int, int, str, str, dict[str, Any], float]  # i, j, a, b, candidat
 
 @dataclass(frozen=True, slots=True)
 class _PairJob:
-    """One batch of candidate pairs (a < b by id), the articles they name (those not recalled),
-    the family roots of both sides when the batch was made (-1: never skipped, identical
-    texts), and the verdicts recalled."""
+    """One batch of candidate pairs (a < b by id), the family roots of both sides when the
+    batch was made (-1: never skipped, identical texts), the verdicts recalled, the ids of the
+    articles the other pairs name, and those articles when the caller's process fetched them
+    (None: the worker fetches them)."""
 
     pairs: list[_Pair]
     roots: list[tuple[int, int]]
-    articles: dict[str, Article]
     known: Mapping[tuple[str, str], Relation | None]
+    wanted: list[str]
+    articles: dict[str, Article] | None
 
 
 _Related = tuple[int, int, Copy | Recalled, Diff | None]
 
 
-def _relate_job(job: _PairJob, settings: CopySettings, common: U64, diffs: bool) -> list[_Related]:
-    texts = {i: Text.of(a, settings) for i, a in job.articles.items()}
+def _fetch_all(fetch: Fetch, wanted: list[str]) -> dict[str, Article]:
+    articles = fetch(wanted) if wanted else {}
+    missing = [w for w in wanted if w not in articles]
+    if missing:
+        raise KeyError(f"fetch did not return articles {missing[:5]}")
+    return {w: articles[w] for w in wanted}
+
+
+def _relate_job(
+    job: _PairJob, settings: CopySettings, common: U64, diffs: bool, fetch: Fetch | None
+) -> list[_Related]:
+    articles = job.articles
+    if articles is None:
+        assert fetch is not None  # sent with every job that leaves the fetching to it
+        articles = _fetch_all(fetch, job.wanted)
+    texts = {i: Text.of(a, settings) for i, a in articles.items()}
     out: list[_Related] = []
     # the walk asks for a pair's relation right after it is yielded: the result appended last
     for k in _unskipped(job.roots, lambda _: out[-1][2].relation):
@@ -149,6 +166,7 @@ def relate_candidates(
     recall: None = None,
     workers: int = 1,
     batch_pairs: int | None = None,
+    fetch_in_workers: bool = False,
 ) -> Iterator[tuple[Copy, Diff | None]]: ...
 
 
@@ -162,6 +180,7 @@ def relate_candidates(
     recall: Recall,
     workers: int = 1,
     batch_pairs: int | None = None,
+    fetch_in_workers: bool = False,
 ) -> Iterator[tuple[Copy | Recalled, Diff | None]]: ...
 
 
@@ -174,11 +193,15 @@ def relate_candidates(
     recall: Recall | None = None,
     workers: int = 1,
     batch_pairs: int | None = None,
+    fetch_in_workers: bool = False,
 ) -> Iterator[tuple[Copy | Recalled, Diff | None]]:
     """Align and relate the candidate pairs, in candidate order; yields (copy, diff), rejected
     pairs included (`relation` None, diff None). Diffs are computed for related pairs only when
     `diffs` is set (then nothing is recalled). Texts are fetched `batch_pairs` pairs at a time.
-    A pair whose verdict `recall` knows is yielded as `Recalled` (diff None), not aligned."""
+    A pair whose verdict `recall` knows is yielded as `Recalled` (diff None), not aligned.
+    `fetch_in_workers`: `fetch` pickles small and works in any process (a store reader with a
+    connection of its own), so each batch's worker fetches its texts itself: they never pass
+    through this process, which leaves it less serial work than the workers."""
     settings = settings or DEFAULTS
     size = batch_pairs or _pair_batch(len(candidates))
     if diffs:
@@ -215,13 +238,16 @@ def relate_candidates(
                 keep = list(_unskipped(roots, recalled.__getitem__))
                 pairs, roots = [pairs[k] for k in keep], [roots[k] for k in keep]
             wanted = sorted({x for p in pairs if (p[2], p[3]) not in known for x in p[2:4]})
-            articles = fetch(wanted) if wanted else {}
-            missing = [w for w in wanted if w not in articles]
-            if missing:
-                raise KeyError(f"fetch did not return articles {missing[:5]}")
-            yield _PairJob(pairs, roots, {w: articles[w] for w in wanted}, known)
+            articles = None if fetch_in_workers else _fetch_all(fetch, wanted)
+            yield _PairJob(pairs, roots, known, wanted, articles)
 
-    job = partial(_relate_job, settings=settings, common=candidates.common, diffs=diffs)
+    job = partial(
+        _relate_job,
+        settings=settings,
+        common=candidates.common,
+        diffs=diffs,
+        fetch=fetch if fetch_in_workers else None,
+    )
     for results in ordered_map(job, jobs(), workers):
         for i, j, copy, d in results:
             if copy.relation in COPY_RELATIONS:

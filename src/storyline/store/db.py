@@ -44,6 +44,20 @@ class SourceState:
     complete: bool
 
 
+@dataclass(frozen=True, slots=True)
+class CleanArticles:
+    """`Store.articles(ids, raw=False)` of the store file at `path`, for any process: each call
+    opens a connection of its own (its cost is nothing beside a batch of pairs' alignment) and
+    the reader pickles as its path, so a worker fetches its texts itself, and never touches a
+    connection it inherited."""
+
+    path: Path
+
+    def __call__(self, ids: Sequence[str]) -> dict[str, Article]:
+        with Store(self.path, create=False) as store:
+            return store.articles(ids, raw=False)
+
+
 class Store:
     """A storyline SQLite file. Use as a context manager, or call `close()`."""
 
