@@ -4,7 +4,8 @@ The corpus (Reuters-21578, replicated with seeded random word edits up to --scal
 written once to a temporary JSONL file. Each engine then runs in a process of its own, reads
 the texts and does the whole job, timed: tokenise, fingerprint, candidates, grouping. storyline
 also aligns and relates the candidate pairs it keeps, with its default worker count (one per
-CPU). Peers, word 5-gram shingles, 128 permutations, threshold 0.5, any pair sharing an LSH
+CPU); as in a build, where each worker reads its pairs' texts from the store, the workers make
+their articles themselves, from the texts they inherit when forked. Peers, word 5-gram shingles, 128 permutations, threshold 0.5, any pair sharing an LSH
 band counted as a copy:
 
 * datasketch MinHashLSH and rensa (single process; they have no parallel mode);
@@ -38,7 +39,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from storyline.article import Article
 
 BENCH = Path(__file__).resolve().parent
 ENGINES = ("storyline", "datasketch", "rensa", "text-dedup")
@@ -124,9 +128,6 @@ def _labels(pairs: Iterable[tuple[int, int]], n: int) -> list[int]:
 
 def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
     sys.path.insert(0, str(BENCH))
-    from _corpora import make_article
-
-    from storyline.article import Article
     from storyline.copies import (
         Edge,
         build_families,
@@ -139,11 +140,8 @@ def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
 
     workers = default_workers()
     index = {doc_id: k for k, doc_id in enumerate(ids)}
-
-    def fetch(wanted: Iterable[str]) -> dict[str, Article]:
-        return {w: make_article(w, texts[index[w]], source="bench") for w in wanted}
-
     start = time.perf_counter()
+    _CORPUS.update(zip(ids, texts, strict=True))
     docs = zip(ids, texts, itertools.repeat(None))  # (id, text, published), as a store gives
     prints = sorted(fingerprint_all(docs, workers=workers), key=lambda p: p.id)
     STEPS["fingerprints_s"] = time.perf_counter() - start
@@ -151,7 +149,7 @@ def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
     STEPS["candidates_s"] = time.perf_counter() - start - STEPS["fingerprints_s"]
     STEPS.update(candidates.stats)
     edges = []
-    for copy, _ in relate_candidates(candidates, fetch, workers=workers):
+    for copy, _ in relate_candidates(candidates, _fetch, workers=workers, fetch_in_workers=True):
         STEPS["aligned"] = STEPS.get("aligned", 0) + 1
         if copy.relation:
             edges.append(Edge(copy.a, copy.b, copy.relation))
@@ -162,6 +160,17 @@ def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
     STEPS["align_relate_group_s"] = time.perf_counter() - start - STEPS["candidates_s"]
     STEPS["align_relate_group_s"] -= STEPS["fingerprints_s"]
     return labels
+
+
+_CORPUS: dict[str, str] = {}
+"""storyline's texts by id, for `_fetch`: forked workers inherit them."""
+
+
+def _fetch(wanted: Iterable[str]) -> dict[str, Article]:
+    """Articles by id, made where they are read (in a worker, as a store's reader does)."""
+    from _corpora import make_article
+
+    return {w: make_article(w, _CORPUS[w], source="bench") for w in wanted}
 
 
 def run_datasketch(ids: list[str], texts: list[str]) -> list[int]:
