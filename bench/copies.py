@@ -5,8 +5,8 @@ written once to a temporary JSONL file. Each engine then runs in a process of it
 the texts and does the whole job, timed: tokenise, fingerprint, candidates, grouping. storyline
 also aligns and relates the candidate pairs it keeps, with its default worker count (one per
 CPU); as in a build, where each worker reads its pairs' texts from the store, the workers make
-their articles themselves, from the texts they inherit when forked. Peers, word 5-gram shingles, 128 permutations, threshold 0.5, any pair sharing an LSH
-band counted as a copy:
+their articles themselves, from the texts they inherit when forked. Peers, word 5-gram
+shingles, 128 permutations, threshold 0.5, any pair sharing an LSH band counted as a copy:
 
 * datasketch MinHashLSH and rensa (single process; they have no parallel mode);
 * text-dedup 0.4 MinHash, its own pipeline with num_proc = CPUs (bench/_text_dedup.py), run by
