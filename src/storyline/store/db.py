@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -520,7 +520,6 @@ class Store:
 
 
 _U64 = (1 << 64) - 1
-_PASSAGE_FIELDS = tuple(f.name for f in fields(Passage))
 
 
 def _signed(value: int) -> int:
@@ -557,7 +556,7 @@ def _copy_row(c: Copy) -> tuple[Any, ...]:
         c.earlier,
         c.rule,
         _dumps(c.similarity, sort=True),
-        _dumps([{k: getattr(p, k) for k in _PASSAGE_FIELDS} for p in c.passages]),
+        _dumps(c.passages),  # orjson writes a dataclass as the object of its fields
         _dumps(c.evidence, sort=True),
     )
 
