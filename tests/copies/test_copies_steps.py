@@ -26,6 +26,7 @@ from storyline.copies import (
 )
 from storyline.copies.align import Text, _alike, _blocks, align_articles, align_texts
 from storyline.copies.arrays import in_sorted
+from storyline.copies.candidates import BY_EXACT, BY_LSH, thin
 from storyline.copies.fingerprints import estimate_jaccard
 
 
@@ -193,6 +194,16 @@ def test_empty_and_very_short_texts() -> None:
         {"a_start": 0, "a_end": 12, "b_start": 0, "b_end": 13}
     ]
     assert rel[("short-1", "short-3")].relation == "near_duplicate"  # same words, other mark
+
+
+def test_thin_keeps_a_maximum_spanning_forest_of_near_duplicates() -> None:
+    pairs = np.array([(0, 1), (0, 2), (0, 4), (1, 2), (2, 3), (2, 4), (3, 5)], dtype=np.int64)
+    estimate = np.array([0.9, 0.7, 0.6, 0.8, 0.3, 0.4, 1.0], dtype=np.float32)
+    by = np.array([BY_LSH] * 6 + [BY_EXACT], dtype=np.uint8)
+    keep = thin(pairs, estimate, by, 6, at=0.5)
+    # 0.7 closes a cycle of more similar pairs; 0.4 falls inside the tree {0, 1, 2, 4}; 0.3
+    # joins two trees; identical texts stay
+    assert pairs[keep].tolist() == [[0, 1], [0, 4], [1, 2], [2, 3], [3, 5]]
 
 
 def test_in_sorted_finds_members_by_binary_search() -> None:

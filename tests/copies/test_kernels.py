@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from storyline.copies import _kernels
-from storyline.copies.arrays import stable_argsort
+from storyline.copies.arrays import forest, stable_argsort
 from storyline.copies.fingerprints import (
     anchor_sample,
     minhash_rows,
@@ -226,6 +226,32 @@ def test_argsort_is_numpys_stable_argsort() -> None:
             expected = np.argsort(keys, kind="stable")
             assert stable_argsort(keys).tolist() == expected.tolist()
     assert stable_argsort(np.array([3, 1, 2], dtype=np.int32)).tolist() == [1, 2, 0]
+
+
+def test_forest_is_the_greedy_union_of_the_edges_in_order() -> None:
+    rng = random.Random(21)
+    for _ in range(300):
+        nodes = rng.randint(1, 25)
+        edges = [(rng.randrange(nodes), rng.randrange(nodes)) for _ in range(rng.randint(0, 40))]
+        component = {x: frozenset([x]) for x in range(nodes)}
+        expected = []  # an edge joins two components, or falls inside one (Kruskal's choice)
+        for x, y in edges:
+            expected.append(component[x] != component[y])
+            for z in component[x] | component[y]:
+                component[z] = component[x] | component[y]
+        lo = np.array([x for x, _ in edges], dtype=np.int64)
+        hi = np.array([y for _, y in edges], dtype=np.int64)
+        joined, labels = forest(nodes, lo, hi)
+        assert joined.tolist() == expected
+        assert labels.tolist() == [min(component[x]) for x in range(nodes)]
+
+
+def test_forest_refuses_bad_input() -> None:
+    two = np.array([0, 1], dtype=np.int64)
+    assert forest(0, two[:0], two[:0])[1].tolist() == []
+    for nodes, lo, hi in ((2, two, two[:1]), (-1, two[:0], two[:0]), (2, two, two + 1)):
+        with pytest.raises(ValueError, match="forest"):
+            forest(nodes, lo, hi)
 
 
 def test_band_keys_mix_the_band_and_its_columns() -> None:

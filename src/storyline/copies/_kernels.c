@@ -846,6 +846,69 @@ done:
     return out;
 }
 
+PyDoc_STRVAR(forest_doc,
+             "forest(nodes, lo, hi) -> (joined, labels)\n\n"
+             "Union-find over `nodes` nodes and the edges (lo[k], hi[k]) (int64 node indexes), taken\n"
+             "in order. `joined` (bytes of 0 or 1) says which edges joined two trees: they form a\n"
+             "spanning forest, the minimum one when the edges come by increasing weight (Kruskal).\n"
+             "`labels` (native int64 bytes) names each node's component by its smallest node.");
+
+static int64_t root_of(int64_t *parent, int64_t x) {
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]]; /* path halving */
+        x = parent[x];
+    }
+    return x;
+}
+
+static PyObject *forest(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "forest(nodes, lo, hi)");
+        return NULL;
+    }
+    Views v = {.count = 0};
+    PyObject *joined = NULL, *labels = NULL, *result = NULL;
+    Py_ssize_t edges, other, nodes = PyLong_AsSsize_t(args[0]);
+    const int64_t *lo = nodes < 0 && PyErr_Occurred() ? NULL : view(&v, args[1], 8, 0, &edges);
+    const int64_t *hi = lo == NULL ? NULL : view(&v, args[2], 8, 0, &other);
+    if (hi == NULL)
+        goto done;
+    if (nodes < 0 || other != edges) {
+        PyErr_SetString(PyExc_ValueError, "forest: nodes must be >= 0, with as many lo as hi");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < edges; k++)
+        if (lo[k] < 0 || lo[k] >= nodes || hi[k] < 0 || hi[k] >= nodes) {
+            PyErr_SetString(PyExc_ValueError, "forest: an edge names a node out of range");
+            goto done;
+        }
+    uint8_t *join;
+    int64_t *parent;
+    if ((joined = new_bytes(edges, 1, (void **)&join)) == NULL ||
+        (labels = new_bytes(nodes, 8, (void **)&parent)) == NULL)
+        goto done;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < nodes; i++)
+        parent[i] = i;
+    for (Py_ssize_t k = 0; k < edges; k++) {
+        int64_t x = root_of(parent, lo[k]), y = root_of(parent, hi[k]);
+        join[k] = x != y;
+        if (x < y) /* the smaller node is the root: labels do not depend on the edges' order */
+            parent[y] = x;
+        else if (y < x)
+            parent[x] = y;
+    }
+    for (Py_ssize_t i = 0; i < nodes; i++)
+        parent[i] = root_of(parent, i);
+    Py_END_ALLOW_THREADS
+    result = PyTuple_Pack(2, joined, labels);
+done:
+    Py_XDECREF(joined);
+    Py_XDECREF(labels);
+    release(&v);
+    return result;
+}
+
 /* The signature matrix (documents x permutations, uint32) and the int64 document indexes of
    the LSH kernels, each checked to be a row; -1 on an error. */
 static int signature_args(Views *v, PyObject *const *args, const uint32_t **sigs, Py_ssize_t *docs,
@@ -1517,6 +1580,7 @@ static PyMethodDef methods[] = {
     {"ngram_index", (PyCFunction)(void (*)(void))ngram_index, METH_FASTCALL, ngram_index_doc},
     {"minhash", (PyCFunction)(void (*)(void))minhash, METH_FASTCALL, minhash_doc},
     {"argsort", (PyCFunction)(void (*)(void))argsort, METH_FASTCALL, argsort_doc},
+    {"forest", (PyCFunction)(void (*)(void))forest, METH_FASTCALL, forest_doc},
     {"band_keys", (PyCFunction)(void (*)(void))band_keys, METH_FASTCALL, band_keys_doc},
     {"agreement", (PyCFunction)(void (*)(void))agreement, METH_FASTCALL, agreement_doc},
     {"blocks", (PyCFunction)(void (*)(void))blocks, METH_FASTCALL, blocks_doc},

@@ -78,3 +78,13 @@ def in_sorted(values: A, sorted_set: A) -> npt.NDArray[np.bool_]:
     pos = np.minimum(sorted_set.searchsorted(values), len(sorted_set) - 1)
     found: npt.NDArray[np.bool_] = sorted_set[pos] == values
     return found
+
+
+def forest(nodes: int, lo: I64, hi: I64) -> tuple[npt.NDArray[np.bool_], I64]:
+    """Union-find over the edges (lo[k], hi[k]) in order, in C: which edges joined two trees
+    (a spanning forest; the minimum one when they come by increasing weight), and a label per
+    node, the same for the nodes of one connected component."""
+    joined, labels = _kernels.forest(
+        nodes, np.ascontiguousarray(lo, dtype=np.int64), np.ascontiguousarray(hi, dtype=np.int64)
+    )
+    return np.frombuffer(joined, dtype=np.bool_), np.frombuffer(labels, dtype=np.int64)

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from storyline.copies import _kernels
 from storyline.copies.arrays import (
@@ -38,6 +36,7 @@ from storyline.copies.arrays import (
     distinct,
     distinct_counts,
     distinct_inverse,
+    forest,
     runs,
     stable_argsort,
 )
@@ -156,16 +155,10 @@ def _expand(codes: I64, rep_of: I64, n_docs: int, max_group: int) -> I64:
     return distinct(np.concatenate((codes[alone], np.minimum(x, y) * n_docs + np.maximum(x, y))))
 
 
-def _near_graph(pairs: I64, weight: npt.NDArray[np.float64], n_docs: int) -> csr_matrix:
-    return coo_matrix((weight, (pairs[:, 0], pairs[:, 1])), shape=(n_docs, n_docs)).tocsr()
-
-
 def near_trees(pairs: I64, estimate: npt.NDArray[np.float32], n_docs: int, at: float) -> I64:
     """A label per document: its connected group of near duplicates (estimated Jaccard >= `at`)."""
     near = pairs[estimate >= at]
-    graph = _near_graph(near, np.ones(len(near)), n_docs)
-    labels: I64 = connected_components(graph, directed=False)[1].astype(np.int64)
-    return labels
+    return forest(n_docs, near[:, 0], near[:, 1])[1]
 
 
 def thin(
@@ -180,17 +173,14 @@ def thin(
     if not bool(near.any()):
         return np.ones(len(pairs), dtype=np.bool_)
     idx = np.flatnonzero(near)
-    # distinct weights (ties broken by candidate order, below the 1/num_perm estimate step)
-    # make the forest unique whatever order the solver visits edges in
-    weight = 2.0 - estimate[idx].astype(np.float64) + 1e-3 * np.arange(len(idx)) / len(idx)
-    graph = _near_graph(pairs[idx], weight, n_docs)
-    forest = minimum_spanning_tree(graph).tocoo()
-    lo, hi = np.minimum(forest.row, forest.col), np.maximum(forest.row, forest.col)
-    tree = connected_components(graph, directed=False)[1]
+    # Kruskal: the near pairs by decreasing estimate, ties in candidate order, so the forest is
+    # the same whatever the machine. (The bits of a float >= 0 sort as the float does;
+    # inverted, they sort it in decreasing order, and the radix argsort is stable.)
+    falling = ~estimate[idx].astype(np.float32).view(np.uint32)
+    order = idx[stable_argsort(falling.astype(np.uint64))]
+    joined, tree = forest(n_docs, pairs[order, 0], pairs[order, 1])
     keep: npt.NDArray[np.bool_] = exact | (~near & (tree[pairs[:, 0]] != tree[pairs[:, 1]]))
-    # the forest's edges are near pairs: found by binary search, as pairs are in code order
-    near_codes = pairs[idx, 0] * n_docs + pairs[idx, 1]
-    keep[idx[near_codes.searchsorted(lo.astype(np.int64) * n_docs + hi)]] = True
+    keep[order[joined]] = True
     return keep
 
 

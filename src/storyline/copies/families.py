@@ -1,7 +1,7 @@
 """Copy families: connected groups of exact / near-duplicate / version relations.
 
 Partial reuse does not join families (two stories sharing a background paragraph are still two
-stories). Components come from `scipy.sparse.csgraph.connected_components`. The canonical member
+stories). Components come from union-find (`arrays.forest`). The canonical member
 is the earliest published when every member has a publication time, else the fullest (most
 words); ties go to the smallest id. A family's id is a hash of its sorted member ids, so the same
 members always give the same id.
@@ -15,9 +15,8 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 import xxhash
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
+from storyline.copies.arrays import forest
 from storyline.copies.metadata import parse_time
 from storyline.copies.records import COPY_RELATIONS, Family
 
@@ -72,10 +71,7 @@ def build_families(copies: Iterable[Related], info: Mapping[str, Member]) -> tup
     index = {n: i for i, n in enumerate(nodes)}
     rows = np.fromiter((index[a] for a, _ in edges), dtype=np.int64, count=len(edges))
     cols = np.fromiter((index[b] for _, b in edges), dtype=np.int64, count=len(edges))
-    graph = coo_matrix(
-        (np.ones(len(edges), dtype=np.int8), (rows, cols)), shape=(len(nodes), len(nodes))
-    )
-    _, labels = connected_components(graph, directed=False)
+    labels = forest(len(nodes), rows, cols)[1]
     groups: dict[int, list[str]] = {}
     for node, label in zip(nodes, labels.tolist(), strict=True):
         groups.setdefault(label, []).append(node)
