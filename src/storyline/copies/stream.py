@@ -5,11 +5,11 @@
   A batch's texts are fetched (one store query) by the caller's process, or by the worker
   (`fetch_in_workers`); the worker tokenises, aligns and relates them. With
   `skip_joined_pairs`, a pair whose articles earlier results already joined into one copy
-  family is dropped before its batch is fetched, and a pair that earlier
-  pairs of its own batch joined is dropped by the worker (identical texts are never dropped),
-  so a group of n reprints costs about n alignments, not n²/2. What is skipped depends only on
-  the batch and the results consumed before it was made, in order (`workers.ordered_map`), so
-  the output is the same for any number of workers.
+  family is dropped before its batch is fetched, and a pair that earlier pairs of its own
+  batch joined is dropped by the worker (identical texts are never dropped), so a group of n
+  reprints costs about n alignments, not n²/2. What is skipped depends only on the batch and
+  the results consumed before it was made, in order (`workers.ordered_map`), so the output is
+  the same for any number of workers.
   A pair that `recall` knows (the caller checked the same texts, found as the same kind of
   candidate, before) is not fetched or aligned; its verdict takes its place, in order, so the
   skips stay the same too.
@@ -49,8 +49,8 @@ def fingerprint_all(
     batch: int = 500,
 ) -> Iterator[DocPrint]:
     """Fingerprints of a stream of (id, text, published) tuples (`docs_of(articles)`, or a
-    store's `iter_docs`: all that fingerprints read), in stream order. Workers send columns
-    back (`PrintBatch`)."""
+    store's `unprinted_docs()`: all that fingerprints read), in stream order. Workers send
+    columns back (`PrintBatch`)."""
     job = partial(fingerprint_batch, settings=settings or DEFAULTS)
     for prints in ordered_map(job, batched(docs, batch), workers):
         yield from prints.prints()
