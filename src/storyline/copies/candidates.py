@@ -115,7 +115,9 @@ def _pair_codes(
     return np.concatenate(out)
 
 
-def exact_groups(prints: Sequence[DocPrint], settings: CopySettings) -> tuple[I64, I64]:
+def exact_groups(
+    prints: Sequence[DocPrint], nonempty: npt.NDArray[np.bool_], settings: CopySettings
+) -> tuple[I64, I64]:
     """(pair codes of identical texts, representative of each document).
 
     A document's representative is the first (lowest index) document with the same normalised
@@ -124,7 +126,6 @@ def exact_groups(prints: Sequence[DocPrint], settings: CopySettings) -> tuple[I6
     """
     n_docs = len(prints)
     hashes = np.fromiter((p.text_hash for p in prints), dtype=np.uint64, count=n_docs)
-    nonempty = np.fromiter((p.words > 0 for p in prints), dtype=np.bool_, count=n_docs)
     docs = np.flatnonzero(nonempty).astype(np.int64)
     docs = docs[stable_argsort(hashes[docs])]
     starts, lengths = runs(hashes[docs])
@@ -229,13 +230,17 @@ def anchor_pairs(
         return empty, empty, np.zeros(0, dtype=np.uint64)
     all_h = np.concatenate([p.anchors for p, c in zip(prints, counts.tolist(), strict=True) if c])
     all_d = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
-    part = (all_h >> np.uint64(60)).astype(np.int64)
+    # each partition's entries, in their order: one stable sort of the small partition
+    # numbers (numpy sorts 8-bit keys by radix), not a pass over every entry per partition
+    part = (all_h >> np.uint64(60)).astype(np.uint8)
+    by_part = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[by_part], np.arange(_PARTITIONS + 1))
     codes: list[I64] = []
     hits: list[I64] = []
     common: list[U64] = []
     all_pairs, window = settings.group_all_pairs, settings.group_window
     for k in range(_PARTITIONS):
-        sel = np.flatnonzero(part == k)
+        sel = by_part[bounds[k] : bounds[k + 1]]
         if len(sel) == 0:
             continue
         h, d = all_h[sel], all_d[sel]
@@ -280,9 +285,10 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
     n_docs = len(prints)
     if n_docs < 2:
         return _empty(ids)
-    exact, rep_of = exact_groups(prints, settings)
-    signatures = np.stack([p.signature for p in prints])
     nonempty = np.fromiter((p.words > 0 for p in prints), dtype=np.bool_, count=n_docs)
+    exact, rep_of = exact_groups(prints, nonempty, settings)
+    # one row per document (concatenated, then shaped: stacking a million rows costs more)
+    signatures = np.concatenate([p.signature for p in prints]).reshape(n_docs, -1)
     is_rep = nonempty & (rep_of == np.arange(n_docs))
     usable = np.flatnonzero(is_rep).astype(np.int64)
     lsh = _expand(lsh_pairs(signatures, usable, settings), rep_of, n_docs, settings.max_exact_group)
@@ -319,9 +325,10 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
     found[found] = uniq[pos[found]] == a_codes[found]
     hits[pos[found]] = a_hits[found]
     pairs = np.stack((uniq // n_docs, uniq % n_docs), axis=1).astype(np.int64)
-    from_lsh = (by & BY_LSH) != 0  # their estimates are known: `lsh` is sorted, like `uniq`
+    # their estimates are known: `lsh` is distinct and sorted, so uniq[from_lsh] is `lsh`
+    from_lsh = (by & BY_LSH) != 0
     estimate = np.empty(len(pairs), dtype=np.float32)
-    estimate[from_lsh] = lsh_estimate[np.searchsorted(lsh, uniq[from_lsh])]
+    estimate[from_lsh] = lsh_estimate
     estimate[~from_lsh] = _estimates(signatures, pairs[~from_lsh])
     stats = {
         "documents": n_docs,
