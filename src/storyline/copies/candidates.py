@@ -118,7 +118,8 @@ def _pair_codes(
 def exact_groups(
     prints: Sequence[DocPrint], nonempty: npt.NDArray[np.bool_], settings: CopySettings
 ) -> tuple[I64, I64]:
-    """(pair codes of identical texts, representative of each document).
+    """(pair codes of identical texts, representative of each document); only the documents
+    marked `nonempty` are grouped.
 
     A document's representative is the first (lowest index) document with the same normalised
     text; only representatives take part in LSH and anchors, so copies of one text neither
