@@ -197,8 +197,10 @@ def test_ngram_hashes_are_the_mixed_polynomial_of_the_word_hashes() -> None:
 
 def test_ngram_index_sorts_stably_and_counts_repeats() -> None:
     rng = np.random.default_rng(6)
-    for size in (0, 1, 2, 15, 16, 17, 30, 100, 257, 1000):  # runs of 16, then merges
-        words = rng.integers(0, 3 + size // 10, size=size + 1).astype(np.uint64)  # repeats
+    sizes = (0, 1, 2, 15, 16, 17, 30, 33, 100, 257, 1000, 9000)  # past 4096 buckets
+    varied = (rng.integers(0, 3 + size // 10, size=size + 1) for size in sizes)  # repeats
+    same = (np.full(size + 1, 7) for size in sizes)  # one bucket of equal grams: merge sorted
+    for words in (w.astype(np.uint64) for w in itertools.chain(varied, same)):
         grams, order, ordered, repeats, distinct = ngram_index(words, 2)
         assert grams.tolist() == ngram_hashes(words, 2).tolist()
         assert order.tolist() == np.argsort(grams, kind="stable").tolist()
@@ -292,7 +294,10 @@ def test_blocks_are_the_maximal_runs_of_equal_seeds() -> None:
         repeats_a = np.array([np.count_nonzero(a == x) for x in a], dtype=np.int64)
         repeats_b = np.array([np.count_nonzero(b == x) for x in b], dtype=np.int64)
         order = np.argsort(b, kind="stable")
-        quads = _kernels.blocks(a, repeats_a, b, repeats_b, b[order], order, max_repeats, n)
+        order_a = np.argsort(a, kind="stable")
+        quads = _kernels.blocks(
+            a, repeats_a, a[order_a], order_a, b, repeats_b, b[order], order, max_repeats, n
+        )
 
         # match[i, j]: seed i of A equals seed j of B, neither repeated too often (padded)
         match = np.zeros((len(a) + 1, len(b) + 1), dtype=np.bool_)
@@ -422,7 +427,9 @@ def test_passages_chain_blocks_as_the_python_definition_does() -> None:
         repeats_a = np.array([np.count_nonzero(seeds_a == x) for x in seeds_a], dtype=np.int64)
         repeats_b = np.array([np.count_nonzero(seeds_b == x) for x in seeds_b], dtype=np.int64)
         order = np.argsort(seeds_b, kind="stable")
-        quads = _kernels.blocks(seeds_a, repeats_a, seeds_b, repeats_b, seeds_b[order], order, 3, n)
+        order_a = np.argsort(seeds_a, kind="stable")
+        a_index = (seeds_a, repeats_a, seeds_a[order_a], order_a)
+        quads = _kernels.blocks(*a_index, seeds_b, repeats_b, seeds_b[order], order, 3, n)
         limits = (
             int(rng.integers(0, 4)),
             int(rng.integers(0, 10)),
@@ -546,7 +553,9 @@ def test_flanks_extend_passages_as_the_python_definition_does() -> None:
         once_a = np.ones(len(seeds_a), dtype=np.int64)
         once_b = np.ones(len(seeds_b), dtype=np.int64)
         order = np.argsort(seeds_b, kind="stable")
-        quads = _kernels.blocks(seeds_a, once_a, seeds_b, once_b, seeds_b[order], order, 9, 4)
+        order_a = np.argsort(seeds_a, kind="stable")
+        a_index = (seeds_a, once_a, seeds_a[order_a], order_a)
+        quads = _kernels.blocks(*a_index, seeds_b, once_b, seeds_b[order], order, 9, 4)
         sides = [(w, w > 9, w > 9, ngram_hashes(w, 4)) for w in (wa, wb)]
         none = wa[:0]
 

@@ -428,15 +428,15 @@ static void release(Views *v) {
 
 /* The first position of sorted `values` holding x or more (`count` when none does). */
 static Py_ssize_t lower_bound(const uint64_t *values, Py_ssize_t count, uint64_t x) {
-    Py_ssize_t lo = 0, hi = count;
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (values[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* without a branch on the comparison (a conditional move): on random hashes a branch is
+       mispredicted every other step, which cost more than the search itself */
+    const uint64_t *base = values;
+    while (count > 1) {
+        Py_ssize_t half = count / 2;
+        base += (Py_ssize_t)(base[half - 1] < x) * half;
+        count -= half;
     }
-    return lo;
+    return (base - values) + (count == 1 && *base < x);
 }
 
 /* splitmix64's finaliser: spreads every input bit over the output. */
@@ -632,21 +632,24 @@ typedef struct {
     int64_t at;
 } Ranked;
 
+/* Sorts a few `items` by value, stably. */
+static void insertion_sort(Ranked *items, Py_ssize_t count) {
+    for (Py_ssize_t i = 1; i < count; i++) {
+        Ranked x = items[i];
+        Py_ssize_t j = i;
+        for (; j > 0 && items[j - 1].value > x.value; j--)
+            items[j] = items[j - 1];
+        items[j] = x;
+    }
+}
+
 /* Sorts `items` by value, stably, using `spare` (as long) as room: insertion sort on runs of
    16, then merges. The comparison is inline: qsort's call per comparison cost more than the
    rest of indexing a text. Returns the array that holds the result (`items` or `spare`). */
 static Ranked *sort_ranked(Ranked *items, Ranked *spare, Py_ssize_t count) {
     enum { RUN = 16 };
-    for (Py_ssize_t lo = 0; lo < count; lo += RUN) {
-        Py_ssize_t hi = lo + RUN < count ? lo + RUN : count;
-        for (Py_ssize_t i = lo + 1; i < hi; i++) {
-            Ranked x = items[i];
-            Py_ssize_t j = i;
-            for (; j > lo && items[j - 1].value > x.value; j--)
-                items[j] = items[j - 1];
-            items[j] = x;
-        }
-    }
+    for (Py_ssize_t lo = 0; lo < count; lo += RUN)
+        insertion_sort(items + lo, lo + RUN < count ? RUN : count - lo);
     for (Py_ssize_t width = RUN; width < count; width *= 2) {
         for (Py_ssize_t lo = 0; lo < count; lo += 2 * width) {
             Py_ssize_t mid = lo + width < count ? lo + width : count;
@@ -663,6 +666,35 @@ static Ranked *sort_ranked(Ranked *items, Ranked *spare, Py_ssize_t count) {
         spare = swap;
     }
     return items;
+}
+
+/* Sorts hashes (spread evenly over 64 bits) by value, stably: one pass deals them by their top
+   bits into about as many buckets as there are items, so most buckets hold one or two, which an
+   insertion sort puts in order with branches a CPU predicts (a merge sort's comparisons of
+   random values it cannot). A bucket holding many, as values that are not spread give, is merge
+   sorted. Returns the array that holds the result (`items` or `spare`). */
+static Ranked *sort_hashes(Ranked *items, Ranked *spare, Py_ssize_t count) {
+    enum { MAX_BITS = 12, SMALL = 32 };
+    Py_ssize_t ends[(1 << MAX_BITS) + 1];
+    int bits = 1;
+    while (bits < MAX_BITS && ((Py_ssize_t)1 << bits) < count)
+        bits++;
+    Py_ssize_t buckets = (Py_ssize_t)1 << bits;
+    memset(ends, 0, sizeof(Py_ssize_t) * (size_t)(buckets + 1));
+    for (Py_ssize_t i = 0; i < count; i++)
+        ends[(items[i].value >> (64 - bits)) + 1]++;
+    for (Py_ssize_t b = 0; b < buckets; b++)
+        ends[b + 1] += ends[b];
+    for (Py_ssize_t i = 0; i < count; i++) /* in order: stable; ends[b] moves to bucket b's end */
+        spare[ends[items[i].value >> (64 - bits)]++] = items[i];
+    for (Py_ssize_t b = 0, lo = 0; b < buckets; lo = ends[b++]) {
+        Py_ssize_t hi = ends[b];
+        if (hi - lo <= SMALL)
+            insertion_sort(spare + lo, hi - lo);
+        else if (sort_ranked(spare + lo, items + lo, hi - lo) != spare + lo) /* it ended in items */
+            memcpy(spare + lo, items + lo, sizeof(Ranked) * (size_t)(hi - lo));
+    }
+    return spare;
 }
 
 PyDoc_STRVAR(ngram_index_doc,
@@ -690,7 +722,7 @@ static PyObject *ngram_index(PyObject *self, PyObject *const *args, Py_ssize_t n
     ngrams_into(words, count, n, grams);
     for (Py_ssize_t i = 0; i < count; i++)
         ranked[i] = (Ranked){grams[i], i};
-    const Ranked *by_value = sort_ranked(ranked, ranked + count, count);
+    const Ranked *by_value = sort_hashes(ranked, ranked + count, count);
     for (Py_ssize_t lo = 0, hi; lo < count; lo = hi, kept++) {
         for (hi = lo; hi < count && by_value[hi].value == by_value[lo].value; hi++)
             ;
@@ -1015,42 +1047,64 @@ done:
 }
 
 PyDoc_STRVAR(blocks_doc,
-             "blocks(a_seeds, a_repeats, b_seeds, b_repeats, b_sorted, b_order, max_repeats, n)\n"
-             "    -> quads\n\n"
+             "blocks(a_seeds, a_repeats, a_sorted, a_order, b_seeds, b_repeats, b_sorted, b_order,\n"
+             "       max_repeats, n) -> quads\n\n"
              "The exact blocks of two texts' seed (n-gram) hashes, as (a0, a1, b0, b1) int64 quads\n"
              "in (a0, b0) order: maximal runs where a_seeds[i + k] == b_seeds[j + k], neither seed\n"
              "occurring more than `max_repeats` times in its text (`*_repeats`: occurrences in the\n"
-             "own text). A run of seeds i..i+m covers tokens [i, i + m + n). `b_sorted` is b_seeds\n"
-             "sorted stably by `b_order` (b_sorted[k] == b_seeds[b_order[k]]).");
+             "own text). A run of seeds i..i+m covers tokens [i, i + m + n). `*_sorted` is a text's\n"
+             "seeds sorted stably by `*_order` (b_sorted[k] == b_seeds[b_order[k]]).");
 
 static PyObject *blocks(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     long long max_repeats, n;
-    if (nargs != 8 || (max_repeats = PyLong_AsLongLong(args[6])) == -1 || (n = PyLong_AsLongLong(args[7])) == -1) {
+    if (nargs != 10 || (max_repeats = PyLong_AsLongLong(args[8])) == -1 || (n = PyLong_AsLongLong(args[9])) == -1) {
         if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_TypeError, "blocks() takes 8 arguments");
+            PyErr_SetString(PyExc_TypeError, "blocks() takes 10 arguments");
         return NULL;
     }
     Views v = {.count = 0};
-    Py_ssize_t na, nar, nb, nbr, ns, no;
+    Py_ssize_t na = 0, nar = 0, nas = 0, nao = 0, nb = 0, nbr = 0, ns = 0, no = 0;
     const uint64_t *as = view(&v, args[0], 8, 0, &na);
     const int64_t *ar = as ? view(&v, args[1], 8, 0, &nar) : NULL;
-    const uint64_t *bs = ar ? view(&v, args[2], 8, 0, &nb) : NULL;
-    const int64_t *br = bs ? view(&v, args[3], 8, 0, &nbr) : NULL;
-    const uint64_t *sorted = br ? view(&v, args[4], 8, 0, &ns) : NULL;
-    const int64_t *order = sorted ? view(&v, args[5], 8, 0, &no) : NULL;
+    const uint64_t *a_sorted = ar ? view(&v, args[2], 8, 0, &nas) : NULL;
+    const int64_t *a_order = a_sorted ? view(&v, args[3], 8, 0, &nao) : NULL;
+    const uint64_t *bs = a_order ? view(&v, args[4], 8, 0, &nb) : NULL;
+    const int64_t *br = bs ? view(&v, args[5], 8, 0, &nbr) : NULL;
+    const uint64_t *sorted = br ? view(&v, args[6], 8, 0, &ns) : NULL;
+    const int64_t *order = sorted ? view(&v, args[7], 8, 0, &no) : NULL;
     Int64s quads = {0};
+    Py_ssize_t *first = NULL;
     PyObject *result = NULL;
     if (order == NULL)
         goto done;
-    if (nar != na || nbr != nb || ns != nb || no != nb) {
+    if (nar != na || nas != na || nao != na || nbr != nb || ns != nb || no != nb) {
         PyErr_SetString(PyExc_ValueError, "blocks: array sizes disagree");
         goto done;
     }
+    /* where each seed of A first occurs among B's sorted seeds (-1: nowhere): one merge of the
+       two sorted lists, not a binary search per seed, whose steps a CPU cannot predict */
+    first = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(na + 1));
+    if (first == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < na; i++)
+        first[i] = -1;
+    for (Py_ssize_t x = 0, k = 0; x < na; x++) {
+        if (a_order[x] < 0 || a_order[x] >= na) {
+            PyErr_SetString(PyExc_ValueError, "blocks: a_order out of range");
+            goto done;
+        }
+        while (k < nb && sorted[k] < a_sorted[x])
+            k++;
+        if (k < nb && sorted[k] == a_sorted[x])
+            first[a_order[x]] = k;
+    }
 #define MATCH(i, j) (as[i] == bs[j] && ar[i] <= max_repeats && br[j] <= max_repeats)
     for (Py_ssize_t i = 0; i < na; i++) {
-        if (ar[i] > max_repeats)
+        if (ar[i] > max_repeats || first[i] < 0)
             continue;
-        for (Py_ssize_t k = lower_bound(sorted, nb, as[i]); k < nb && sorted[k] == as[i]; k++) {
+        for (Py_ssize_t k = first[i]; k < nb && sorted[k] == as[i]; k++) {
             Py_ssize_t j = order[k];
             if (order[k] < 0 || order[k] >= nb) {
                 PyErr_SetString(PyExc_ValueError, "blocks: b_order out of range");
@@ -1069,6 +1123,7 @@ static PyObject *blocks(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 #undef MATCH
     result = as_bytes(&quads);
 done:
+    PyMem_Free(first);
     PyMem_Free(quads.items);
     release(&v);
     return result;

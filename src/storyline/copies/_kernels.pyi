@@ -29,6 +29,8 @@ def agreement(signatures: NDArray[Any], pairs: NDArray[Any], /) -> bytes: ...
 def blocks(
     a_seeds: NDArray[Any],
     a_repeats: NDArray[Any],
+    a_sorted: NDArray[Any],
+    a_order: NDArray[Any],
     b_seeds: NDArray[Any],
     b_repeats: NDArray[Any],
     b_sorted: NDArray[Any],

@@ -38,6 +38,7 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -90,31 +91,16 @@ class Text:
         return t.hashes, t.numeric, t.quoted, self.grams
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    """An exact run of matching words: tokens [a0, a1) of A equal tokens [b0, b1) of B."""
-
-    a0: int
-    a1: int
-    b0: int
-    b1: int
-
-
-@dataclass(frozen=True, slots=True)
-class TokenPassage:
-    """A passage in token positions, with the blocks it is made of and its flags."""
+class TokenPassage(NamedTuple):
+    """A passage in token positions: tokens [a0, a1) of A align with [b0, b1) of B, `matched`
+    of them identical, made of the exact runs `blocks` (int64 rows a0 a1 b0 b1)."""
 
     a0: int
     a1: int
     b0: int
     b1: int
     matched: int
-    solid: int
-    conflicts: int
-    blocks: tuple[Block, ...]
-    quote_a: float
-    quote_b: float
-    common: float
+    blocks: I64
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -168,6 +154,8 @@ def _blocks(a: Text, b: Text, settings: CopySettings) -> bytes:
     return _kernels.blocks(
         a.seeds,
         a.seed_repeats,
+        a.sorted_seeds,
+        a.seed_order,
         b.seeds,
         b.seed_repeats,
         b.sorted_seeds,
@@ -219,8 +207,8 @@ def misread_words(al: Alignment, settings: CopySettings) -> int:
     cut = 100 * settings.fuzzy_gap_similarity
     total = 0
     for p in al.token_passages:
-        for prev, blk in itertools.pairwise(p.blocks):
-            gap_a, gap_b = _words(ta, prev.a1, blk.a0), _words(tb, prev.b1, blk.b0)
+        for (_, end_a, _, end_b), (start_a, _, start_b, _) in itertools.pairwise(p.blocks.tolist()):
+            gap_a, gap_b = _words(ta, end_a, start_a), _words(tb, end_b, start_b)
             if not gap_a or not gap_b:  # most often: the gap held figures only
                 continue
             only_a, only_b = gap_a, gap_b  # most often: no word in common
@@ -257,12 +245,14 @@ def _misread_gap(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> 
     short words cannot be by similarity). "did not borrow" for "had no borrowings" is an edit,
     however alike the letters."""
     cut = 100 * settings.fuzzy_gap_similarity
-    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    misread = sum(
-        _misread(x, y, cut) or (not _variant(x, y) and Levenshtein.distance(x, y) == 1)
-        for x, y in differ
-    )
-    return 2 * misread > len(differ)
+    differ = misread = 0
+    for x, y in zip(a, b, strict=True):
+        if x != y:
+            differ += 1
+            misread += not _variant(x, y) and (
+                fuzz.ratio(x, y, score_cutoff=cut) >= cut or Levenshtein.distance(x, y) == 1
+            )
+    return 2 * misread > differ
 
 
 def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = None) -> Alignment:
@@ -296,69 +286,47 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
         )
         if _contains(grown[0], rows):
             rows, quads, conflicts, agree = grown
-    blocks = [Block(*q) for q in np.frombuffer(quads, dtype=np.int64).reshape(-1, 4).tolist()]
+    table = np.frombuffer(rows, dtype=np.int64).reshape(-1, 12)
+    blocks = np.frombuffer(quads, dtype=np.int64).reshape(-1, 4)
+    if not len(table) and 0 < len(ta) < settings.ngram_words and ta.words == tb.words:
+        # too short for an n-gram seed, but word for word the same: one whole-text passage
+        na, nb = len(ta), len(tb)
+        quotes_a, quotes_b = int(ta.quoted.sum()), int(tb.quoted.sum())
+        table = np.array([[0, na, 0, nb, na, na, 0, quotes_a, quotes_b, 0, 0, 1]])
+        blocks = table[:, :4]
+    # per passage: a0 a1 b0 b1 matched solid conflicts quotes_a quotes_b anchors commons blocks
+    found = table.tolist()
     kept: list[TokenPassage] = []
-    first = 0
-    for a0, a1, b0, b1, matched, solid, clashes, quotes_a, quotes_b, anchors, shared, count in (
-        np.frombuffer(rows, dtype=np.int64).reshape(-1, 12).tolist()
-    ):
-        kept.append(
-            TokenPassage(
-                a0,
-                a1,
-                b0,
-                b1,
+    passages: list[Passage] = []
+    first = covered_a = covered_b = 0
+    quote_share, boilerplate_share = settings.quote_share, settings.boilerplate_share
+    for a0, a1, b0, b1, matched, solid, clashes, quotes_a, quotes_b, anchors, shared, n in found:
+        kept.append(TokenPassage(a0, a1, b0, b1, matched, blocks[first : first + n]))
+        first += n
+        covered_a += a1 - a0
+        covered_b += b1 - b0
+        common_share = shared / anchors if anchors else 0.0  # anchors shared by too many texts
+        passages.append(
+            Passage(
+                ta.starts.item(a0),
+                ta.ends.item(a1 - 1),
+                tb.starts.item(b0),
+                tb.ends.item(b1 - 1),
                 matched,
                 solid,
                 clashes,
-                tuple(blocks[first : first + count]),
-                quotes_a / (a1 - a0),
-                quotes_b / (b1 - b0),
-                shared / anchors if anchors else 0.0,  # anchors shared by too many texts
+                quotes_a / (a1 - a0) >= quote_share and quotes_b / (b1 - b0) >= quote_share,
+                common_share >= boilerplate_share,
             )
         )
-        first += count
-    if not kept and 0 < len(ta) < settings.ngram_words and ta.words == tb.words:
-        # too short for an n-gram seed, but word for word the same: one whole-text passage
-        whole = Block(0, len(ta), 0, len(tb))
-        quotes_a, quotes_b = int(ta.quoted.sum()), int(tb.quoted.sum())
-        kept.append(
-            TokenPassage(
-                0,
-                len(ta),
-                0,
-                len(tb),
-                len(ta),
-                len(ta),
-                0,
-                (whole,),
-                quotes_a / len(ta),
-                quotes_b / len(tb),
-                0.0,
-            )
-        )
-    passages = tuple(
-        Passage(
-            int(ta.starts[p.a0]),
-            int(ta.ends[p.a1 - 1]),
-            int(tb.starts[p.b0]),
-            int(tb.ends[p.b1 - 1]),
-            p.matched,
-            p.solid,
-            conflicts=p.conflicts,
-            quoted=p.quote_a >= settings.quote_share and p.quote_b >= settings.quote_share,
-            boilerplate=p.common >= settings.boilerplate_share,
-        )
-        for p in kept
-    )
     n_a, n_b, inter = _overlap(a, b)
     union = n_a + n_b - inter
-    cov_a = sum(p.a1 - p.a0 for p in kept) / len(ta) if len(ta) else 0.0
-    cov_b = sum(p.b1 - p.b0 for p in kept) / len(tb) if len(tb) else 0.0
+    cov_a = covered_a / len(ta) if len(ta) else 0.0
+    cov_b = covered_b / len(tb) if len(tb) else 0.0
     return Alignment(
         a,
         b,
-        passages,
+        tuple(passages),
         tuple(kept),
         jaccard=inter / union if union else 0.0,
         containment_a=inter / n_a if n_a else 0.0,
