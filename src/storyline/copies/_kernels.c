@@ -317,7 +317,7 @@ static PyObject *as_bytes(Int64s *a) {
 PyDoc_STRVAR(tokens_doc,
              "tokens(text, table) -> (words, hashes, flags, starts, ends)\n\n"
              "For every word w of `text`, in order, its token (word, hash, flag) from `table`: the\n"
-             "words as a list, the hashes (ints below 2**64) as native uint64 bytes, the flags\n"
+             "words as a tuple, the hashes (ints below 2**64) as native uint64 bytes, the flags\n"
              "as bytes of 0 or 1, and w's start and end offsets as native int64 bytes.");
 
 static PyObject *tokens(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -328,9 +328,9 @@ static PyObject *tokens(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *text = args[0], *words = NULL, *result = NULL;
     Table *t = table_of(args[1]);
     Chars s;
-    Int64s hashes = {0}, starts = {0}, ends = {0};
+    Int64s hashes = {0}, starts = {0}, ends = {0}, found = {0}; /* found: the words, borrowed */
     Bytes flags = {0};
-    if (t == NULL || chars_of(text, &s) < 0 || (words = PyList_New(0)) == NULL)
+    if (t == NULL || chars_of(text, &s) < 0)
         goto done;
     Py_ssize_t pos = 0, start, end;
     while (next_word(&s, &pos, &start, &end)) {
@@ -339,15 +339,21 @@ static PyObject *tokens(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             goto done;
         uint64_t hash = slot->hash;
         uint8_t flag = slot->flag;
-        if (PyList_Append(words, PyTuple_GET_ITEM(slot->token, 0)) < 0 || push(&hashes, (int64_t)hash) < 0 ||
+        if (push(&found, (int64_t)(intptr_t)PyTuple_GET_ITEM(slot->token, 0)) < 0 || push(&hashes, (int64_t)hash) < 0 ||
             push_byte(&flags, flag) < 0 || push(&starts, start) < 0 || push(&ends, end) < 0)
             goto done;
     }
+    /* the table holds every word until this returns: the tuple takes its references now */
+    if ((words = PyTuple_New(found.len)) == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < found.len; i++)
+        PyTuple_SET_ITEM(words, i, Py_NewRef((PyObject *)(intptr_t)found.items[i]));
     result = Py_BuildValue("(ONNNN)", words, as_bytes(&hashes),
                            PyBytes_FromStringAndSize((const char *)flags.items, flags.len), as_bytes(&starts),
                            as_bytes(&ends));
 done:
     Py_XDECREF(words);
+    PyMem_Free(found.items);
     PyMem_Free(hashes.items);
     PyMem_Free(flags.items);
     PyMem_Free(starts.items);

@@ -35,7 +35,6 @@ spans align inside one passage; `diff.py` reports them as changed edits.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -213,18 +212,32 @@ def misread_words(al: Alignment, settings: CopySettings) -> int:
                 continue
             only_a, only_b = gap_a, gap_b  # most often: no word in common
             if not set(gap_a).isdisjoint(gap_b):
-                only_a = list((Counter(gap_a) - Counter(gap_b)).elements())
-                only_b = list((Counter(gap_b) - Counter(gap_a)).elements())
-            if only_a and only_b:  # each pair of distinct words compared once
-                alike = {(x, y): _misread(x, y, cut) for x in set(only_a) for y in set(only_b)}
-                in_a = sum(any(alike[x, y] for y in only_b) for x in only_a)
-                in_b = sum(any(alike[x, y] for x in only_a) for y in only_b)
+                only_a, only_b = _unshared(gap_a, gap_b), _unshared(gap_b, gap_a)
+            # each pair of distinct words compared once; most often none is alike
+            alike = {(x, y) for x in set(only_a) for y in set(only_b) if _misread(x, y, cut)}
+            if alike:
+                in_a = sum(any((x, y) in alike for y in only_b) for x in only_a)
+                in_b = sum(any((x, y) in alike for x in only_a) for y in only_b)
                 total += min(in_a, in_b)
     return total
 
 
+def _unshared(words: list[str], other: list[str]) -> list[str]:
+    """`words` less as many of each as `other` holds (gaps are a few words long)."""
+    rest = list(other)
+    out = []
+    for w in words:
+        if w in rest:
+            rest.remove(w)
+        else:
+            out.append(w)
+    return out
+
+
 def _words(tokens: Tokens, start: int, end: int) -> list[str]:
     """The words of tokens [start, end) that are not figures."""
+    if start >= end:
+        return []
     figures = tokens.numeric[start:end].tolist()
     return [w for w, figure in zip(tokens.words[start:end], figures, strict=True) if not figure]
 

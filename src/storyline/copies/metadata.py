@@ -1,16 +1,18 @@
 """What the relation and direction rules read from an article besides its words.
 
 Version notes ("This story has been updated ..."), which the cleaner lifts into
-`metadata["version_notes"]` (ones left in the text are found with `patterns.VERSION_NOTE`);
-wire credits (`metadata["wire_credits"]`); and publication times (`Article.published`, ISO 8601).
+`metadata["version_notes"]` (ones left in the text are found at line starts with
+`patterns.VERSION_NOTE`); wire credits (`metadata["wire_credits"]`); and publication times
+(`Article.published`, ISO 8601).
 """
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 from storyline.article import Article
-from storyline.copies.patterns import VERSION_NOTE
+from storyline.copies.patterns import VERSION_NOTE, VERSION_NOTE_LINE
 
 
 def _strings(value: object) -> list[str]:
@@ -25,7 +27,9 @@ def version_notes(article: Article) -> tuple[str, ...]:
     """Update/correction notes: those the cleaner lifted, else ones still in the text."""
     notes = _strings(article.metadata.get("version_notes"))
     if not notes:
-        notes = [m.group().strip() for m in VERSION_NOTE.finditer(article.text)]
+        first = VERSION_NOTE.match(article.text)
+        found = itertools.chain([first] if first else [], VERSION_NOTE_LINE.finditer(article.text))
+        notes = [m.group().strip() for m in found]
     return tuple(notes)
 
 

@@ -36,9 +36,11 @@ NUMBER_WORDS = frozenset((
 # fmt: on
 
 # Notes that say a text is a later version of itself. The cleaner lifts them into
-# metadata["version_notes"]; these catch the ones left in the text.
-VERSION_NOTE = re.compile(
-    r"(?im)^[ \t]*(?:"
+# metadata["version_notes"]; these catch the ones left in the text. A note starts a line:
+# VERSION_NOTE matches one at a given position, VERSION_NOTE_LINE one after a line break (a
+# literal that the regex engine skips to; "(?m)^" would have it try every position).
+_VERSION_NOTE = (
+    r"[ \t]*(?:"
     r"(?:this|the) (?:story|article|report|post) (?:has been|was|is)"
     r" (?:updated|corrected|amended|revised)"
     r"|updated?(?::| at| on)\s*\d"
@@ -50,3 +52,5 @@ VERSION_NOTE = re.compile(
     r" (?:with|to|throughout|para|paragraph|lead|details|quotes?)\b"
     r")"
 )
+VERSION_NOTE = re.compile("(?i)" + _VERSION_NOTE)
+VERSION_NOTE_LINE = re.compile("(?i)\n" + _VERSION_NOTE)

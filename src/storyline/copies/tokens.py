@@ -119,7 +119,7 @@ def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> 
     bounds = None if paragraphs is None else np.asarray(paragraphs, dtype=np.int64).reshape(-1)
     quoted = _kernels.quoted(text, start_arr, bounds, _OPENING, _CLOSING, _EITHER)
     return Tokens(
-        tuple(words),
+        words,
         np.frombuffer(hashes, dtype=np.uint64),
         start_arr,
         np.frombuffer(ends, dtype=np.int64),
