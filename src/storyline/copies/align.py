@@ -117,17 +117,9 @@ class Alignment:
     coverage_b: float
     numbers_agree: int
     numbers_conflict: int
-
-    @property
-    def longest(self) -> int:
-        return max((p.matched for p in self.token_passages), default=0)
-
-    def uncovered(self, side: str) -> int:
-        """How many words of side 'a' or 'b' lie outside every passage (passages never
-        overlap on either side)."""
-        if side == "a":
-            return len(self.a.tokens) - sum(p.a1 - p.a0 for p in self.token_passages)
-        return len(self.b.tokens) - sum(p.b1 - p.b0 for p in self.token_passages)
+    longest: int  # matched words of the longest passage
+    uncovered_a: int  # words of A outside every passage (passages never overlap on a side)
+    uncovered_b: int
 
     def covered(self, side: str) -> npt.NDArray[np.bool_]:
         """Which tokens of side 'a' or 'b' lie inside a passage."""
@@ -311,13 +303,14 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
     found = table.tolist()
     kept: list[TokenPassage] = []
     passages: list[Passage] = []
-    first = covered_a = covered_b = 0
+    first = covered_a = covered_b = longest = 0
     quote_share, boilerplate_share = settings.quote_share, settings.boilerplate_share
     for a0, a1, b0, b1, matched, solid, clashes, quotes_a, quotes_b, anchors, shared, n in found:
         kept.append(TokenPassage(a0, a1, b0, b1, matched, blocks[first : first + n]))
         first += n
         covered_a += a1 - a0
         covered_b += b1 - b0
+        longest = max(longest, matched)
         common_share = shared / anchors if anchors else 0.0  # anchors shared by too many texts
         passages.append(
             Passage(
@@ -348,6 +341,9 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
         coverage_b=cov_b,
         numbers_agree=agree,
         numbers_conflict=conflicts,
+        longest=longest,
+        uncovered_a=len(ta) - covered_a,
+        uncovered_b=len(tb) - covered_b,
     )
 
 

@@ -76,9 +76,9 @@ def _content_coverage(al: Alignment, settings: CopySettings) -> tuple[float, flo
     When a side is (nearly) nothing but boilerplate-flagged shared text, as for a story reprinted
     in more than `max_df` documents, the raw coverage is used (third value False).
     """
-    bp = [p for p, q in zip(al.token_passages, al.passages, strict=True) if q.boilerplate]
-    if not bp:
+    if not any(q.boilerplate for q in al.passages):
         return al.coverage_a, al.coverage_b, True
+    bp = [p for p, q in zip(al.token_passages, al.passages, strict=True) if q.boilerplate]
     na, nb = len(al.a.tokens), len(al.b.tokens)
     bp_a = sum(p.a1 - p.a0 for p in bp)
     bp_b = sum(p.b1 - p.b0 for p in bp)
@@ -154,7 +154,7 @@ def relate(
         elif min(cov_a, cov_b) >= settings.mostly_shared_coverage:
             copy_rule = "mostly_shared"
 
-    unique_a, unique_b = al.uncovered("a"), al.uncovered("b")
+    unique_a, unique_b = al.uncovered_a, al.uncovered_b
     notes_a, notes_b = al.a.notes, al.b.notes
     rule: str
     why: str
