@@ -241,7 +241,7 @@ def _variant(x: str, y: str) -> bool:
 
 
 def _misread(x: str, y: str, cut: float) -> bool:
-    return not _variant(x, y) and fuzz.ratio(x, y, score_cutoff=cut) >= cut
+    return fuzz.ratio(x, y, score_cutoff=cut) >= cut and not _variant(x, y)  # most: not alike
 
 
 def _misread_gap(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> bool:
@@ -254,9 +254,10 @@ def _misread_gap(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> 
     for x, y in zip(a, b, strict=True):
         if x != y:
             differ += 1
-            misread += not _variant(x, y) and (
-                fuzz.ratio(x, y, score_cutoff=cut) >= cut or Levenshtein.distance(x, y) == 1
-            )
+            misread += (
+                fuzz.ratio(x, y, score_cutoff=cut) >= cut
+                or Levenshtein.distance(x, y, score_cutoff=1) == 1
+            ) and not _variant(x, y)
     return 2 * misread > differ
 
 
