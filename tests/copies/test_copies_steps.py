@@ -9,7 +9,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from copies_fixtures import BRIDGE, MUSEUM, article, filler
+from copies_fixtures import BRIDGE, MUSEUM, QUOTE, article, filler
 
 from storyline.article import Article
 from storyline.copies import (
@@ -140,6 +140,39 @@ def test_relate_candidates_fetches_texts_in_batches() -> None:
     fams = build_families(copies, members_from_prints(prints))
     assert sorted(f.members for f in fams) == [("g1", "g2", "g3"), ("m1", "m2")]
     assert [f.canonical for f in fams if "g1" in f.members] == ["g1"]  # the fullest
+
+
+def test_rejected_pairs_carry_their_evidence_only_when_kept() -> None:
+    rng = random.Random(9)
+    said = f"“{QUOTE},” said union leader Tomas Brevik."
+    docs = {
+        d.id: d
+        for d in [
+            article("g1", BRIDGE),
+            article("g2", BRIDGE[1:]),
+            article("q1", [filler(rng, 50), said, filler(rng, 40)]),
+            article("q2", [filler(rng, 60), said]),
+        ]
+    }
+    prints = [fingerprint(d) for d in docs.values()]
+    runs = {}
+    for keep in (False, True):
+        settings = CopySettings(keep_rejected=keep)
+        cands = find_candidates(prints, settings)
+        found = relate_candidates(cands, lambda ids: {i: docs[i] for i in ids}, settings)
+        runs[keep] = [c for c, _ in found]
+    lean, kept = runs[False], runs[True]
+    assert [(c.a, c.b, c.relation, c.rule) for c in lean] == [
+        (c.a, c.b, c.relation, c.rule) for c in kept
+    ]
+    assert ("q1", "q2", None, "only_quotations") in [(c.a, c.b, c.relation, c.rule) for c in lean]
+    for short, full in zip(lean, kept, strict=True):
+        if full.relation:  # copies are the same either way
+            assert short == full
+        else:  # a rejected pair: its verdict and candidate record; the figures only when kept
+            assert full.similarity and full.passages and "passage_flags" in full.evidence
+            assert (short.similarity, short.passages) == ({}, ())
+            assert short.evidence == {k: full.evidence[k] for k in ("rule", "why", "candidate")}
 
 
 def test_diff_lists_only_a_only_b_shared_and_changed() -> None:

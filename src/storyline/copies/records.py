@@ -117,7 +117,8 @@ class CopySettings:
 
     # --- output -----------------------------------------------------------------------------
     keep_rejected: bool = False
-    """Also return candidate pairs that were judged unrelated, with the rule that rejected them."""
+    """Also return candidate pairs that were judged unrelated, with the rule that rejected them
+    and all the evidence (figures, passages) it read."""
 
     def __post_init__(self) -> None:
         positive = (

@@ -111,8 +111,18 @@ def _relate_job(
             al = align_texts(texts[a], texts[b], settings, common)
             result = relate(al, settings, jaccard_est=estimate, candidate=info)
             d = diff(al, settings.max_gap_words) if diffs and result.relation else None
+            if result.relation is None and not settings.keep_rejected:
+                result = _verdict(result)
         out.append((i, j, result, d))
     return out
+
+
+def _verdict(rejected: Copy) -> Copy:
+    """A rejected pair with only its verdict: the rule, why, and the candidate record. Its
+    figures and passages are sent back only when `keep_rejected` asks for them; a tenth of a
+    pair's cost went into moving them between processes."""
+    evidence = {k: rejected.evidence[k] for k in ("rule", "why", "candidate")}
+    return Copy(rejected.a, rejected.b, None, None, {}, (), evidence)
 
 
 def _unskipped(
@@ -196,7 +206,8 @@ def relate_candidates(
     fetch_in_workers: bool = False,
 ) -> Iterator[tuple[Copy | Recalled, Diff | None]]:
     """Align and relate the candidate pairs, in candidate order; yields (copy, diff), rejected
-    pairs included (`relation` None, diff None). Diffs are computed for related pairs only when
+    pairs included (`relation` None, diff None; with only their rule and candidate record unless
+    `settings.keep_rejected`). Diffs are computed for related pairs only when
     `diffs` is set (then nothing is recalled). Texts are fetched `batch_pairs` pairs at a time.
     A pair whose verdict `recall` knows is yielded as `Recalled` (diff None), not aligned.
     `fetch_in_workers`: `fetch` pickles small and works in any process (a store reader with a
