@@ -1,7 +1,7 @@
 """Passage alignment of one candidate pair, with character offsets into both clean texts.
 
 1. Seeds: word n-grams present in both texts (n-grams repeated more than `max_seed_repeats`
-   times inside one text are ignored), found by sorting and binary search.
+   times inside one text are ignored), found by merging the two texts' sorted n-grams.
 2. Blocks: seeds on the same diagonal at consecutive positions form an exact block of words.
 3. Passages: blocks are chained in reading order of A; a block continues a passage when it
    starts at most `max_gap_words` after the passage's end in both texts, so a small edit
