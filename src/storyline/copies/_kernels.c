@@ -678,7 +678,7 @@ static Ranked *sort_ranked(Ranked *items, Ranked *spare, Py_ssize_t count) {
    bits into about as many buckets as there are items, so most buckets hold one or two, which an
    insertion sort puts in order with branches a CPU predicts (a merge sort's comparisons of
    random values it cannot). A bucket holding many, as values that are not spread give, is merge
-   sorted. Returns the array that holds the result (`items` or `spare`). */
+   sorted. The result is in `spare` (returned); `items` is left as scratch. */
 static Ranked *sort_hashes(Ranked *items, Ranked *spare, Py_ssize_t count) {
     enum { MAX_BITS = 12, SMALL = 32 };
     Py_ssize_t ends[(1 << MAX_BITS) + 1];
