@@ -46,7 +46,7 @@ from rapidfuzz.distance import Levenshtein
 
 from storyline.article import Article
 from storyline.copies import _kernels
-from storyline.copies.arrays import I64, U64
+from storyline.copies.arrays import I64, INT64, U64
 from storyline.copies.fingerprints import article_tokens, ngram_index
 from storyline.copies.metadata import version_notes
 from storyline.copies.records import DEFAULTS, CopySettings, Passage
@@ -158,13 +158,13 @@ def _blocks(a: Text, b: Text, settings: CopySettings) -> bytes:
 
 def _merged(*quads: bytes) -> bytes:
     """Blocks given as int64 quads, together in (a0, b0) order, as chaining reads them."""
-    q = np.frombuffer(b"".join(quads), dtype=np.int64).reshape(-1, 4)
+    q = np.frombuffer(b"".join(quads), INT64).reshape(-1, 4)
     return q[np.lexsort((q[:, 2], q[:, 0]))].tobytes()
 
 
 def _spans(rows: bytes) -> list[list[int]]:
     """(a0, a1, b0, b1) of each passage row `_kernels.passages` gives."""
-    spans: list[list[int]] = np.frombuffer(rows, dtype=np.int64).reshape(-1, 12)[:, :4].tolist()
+    spans: list[list[int]] = np.frombuffer(rows, INT64).reshape(-1, 12)[:, :4].tolist()
     return spans
 
 
@@ -292,8 +292,8 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
         )
         if _contains(grown[0], rows):
             rows, quads, conflicts, agree = grown
-    table = np.frombuffer(rows, dtype=np.int64).reshape(-1, 12)
-    blocks = np.frombuffer(quads, dtype=np.int64).reshape(-1, 4)
+    table = np.frombuffer(rows, INT64).reshape(-1, 12)
+    blocks = np.frombuffer(quads, INT64).reshape(-1, 4)
     if not len(table) and 0 < len(ta) < settings.ngram_words and ta.words == tb.words:
         # too short for an n-gram seed, but word for word the same: one whole-text passage
         na, nb = len(ta), len(tb)

@@ -31,8 +31,10 @@ import numpy.typing as npt
 
 from storyline.copies import _kernels
 from storyline.copies.arrays import (
+    FLOAT32,
     I64,
     U64,
+    UINT64,
     distinct,
     distinct_counts,
     distinct_inverse,
@@ -190,7 +192,7 @@ def _estimates(signatures: npt.NDArray[np.uint32], pairs: I64) -> npt.NDArray[np
     """MinHash Jaccard estimates of index pairs (share of agreeing permutations), in C: numpy
     would copy both rows of every pair first."""
     shares = _kernels.agreement(signatures, np.ascontiguousarray(pairs, dtype=np.int64))
-    return np.frombuffer(shares, dtype=np.float32).copy()
+    return np.frombuffer(shares, FLOAT32).copy()
 
 
 def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySettings) -> I64:
@@ -200,7 +202,7 @@ def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySet
     out: list[I64] = []
     all_pairs, window = settings.group_all_pairs, settings.group_window
     for band in range(settings.lsh_bands):
-        key = np.frombuffer(_kernels.band_keys(signatures, usable, band, rows), dtype=np.uint64)
+        key = np.frombuffer(_kernels.band_keys(signatures, usable, band, rows), UINT64)
         order = stable_argsort(key)
         starts, lengths = runs(key[order])
         codes = _pair_codes(usable[order], starts, lengths, n_docs, all_pairs, window)

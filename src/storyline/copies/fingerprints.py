@@ -21,7 +21,7 @@ import xxhash
 
 from storyline.article import Article
 from storyline.copies import _kernels
-from storyline.copies.arrays import I64, U64, distinct
+from storyline.copies.arrays import I64, INT64, U64, UINT64, distinct
 from storyline.copies.records import DEFAULTS, CopySettings
 from storyline.copies.tokens import Tokens, text_hashes, tokenize
 
@@ -32,22 +32,22 @@ _EMPTY_SIGNATURE = np.uint32(0xFFFFFFFF)
 
 def ngram_hashes(hashes: U64, n: int) -> U64:
     """Hash of every run of `n` consecutive tokens (position i covers tokens i .. i+n-1)."""
-    grams = _kernels.ngrams(np.ascontiguousarray(hashes, dtype=np.uint64), n)
-    return np.frombuffer(grams, dtype=np.uint64)
+    grams = _kernels.ngrams(np.ascontiguousarray(hashes, UINT64), n)
+    return np.frombuffer(grams, UINT64)
 
 
 def ngram_index(hashes: U64, n: int) -> tuple[U64, I64, U64, I64, U64]:
     """The n-gram hashes of a text and what aligning it needs of them: the order that sorts them
     (stable), the sorted hashes, how often each position's hash occurs, the distinct hashes."""
     grams, order, ordered, repeats, distinct = _kernels.ngram_index(
-        np.ascontiguousarray(hashes, dtype=np.uint64), n
+        np.ascontiguousarray(hashes, UINT64), n
     )
     return (
-        np.frombuffer(grams, dtype=np.uint64),
-        np.frombuffer(order, dtype=np.int64),
-        np.frombuffer(ordered, dtype=np.uint64),
-        np.frombuffer(repeats, dtype=np.int64),
-        np.frombuffer(distinct, dtype=np.uint64),
+        np.frombuffer(grams, UINT64),
+        np.frombuffer(order, INT64),
+        np.frombuffer(ordered, UINT64),
+        np.frombuffer(repeats, INT64),
+        np.frombuffer(distinct, UINT64),
     )
 
 

@@ -25,7 +25,7 @@ import numpy.typing as npt
 import xxhash
 
 from storyline.copies import _kernels
-from storyline.copies.arrays import I64, U64
+from storyline.copies.arrays import BOOL, I64, INT64, U64, UINT64
 from storyline.copies.patterns import (
     APOSTROPHES,
     DOUBLE_QUOTES,
@@ -98,7 +98,7 @@ def text_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
     """The word hashes of many texts, concatenated, and each text's word count."""
     values, counts = _kernels.hashes(texts, _WORDS.table)
     _WORDS.bound()
-    return np.frombuffer(values, dtype=np.uint64), np.frombuffer(counts, dtype=np.int64)
+    return np.frombuffer(values, UINT64), np.frombuffer(counts, INT64)
 
 
 _SPACE = re.compile(r"\s+")
@@ -115,14 +115,14 @@ def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> 
     split at a line holding nothing but spaces)."""
     words, hashes, flags, starts, ends = _kernels.tokens(text, _WORDS.table)
     _WORDS.bound()
-    start_arr = np.frombuffer(starts, dtype=np.int64)
-    bounds = None if paragraphs is None else np.asarray(paragraphs, dtype=np.int64).reshape(-1)
+    start_arr = np.frombuffer(starts, INT64)
+    bounds = None if paragraphs is None else np.asarray(paragraphs, INT64).reshape(-1)
     quoted = _kernels.quoted(text, start_arr, bounds, _OPENING, _CLOSING, _EITHER)
     return Tokens(
         words,
-        np.frombuffer(hashes, dtype=np.uint64),
+        np.frombuffer(hashes, UINT64),
         start_arr,
-        np.frombuffer(ends, dtype=np.int64),
-        np.frombuffer(flags, dtype=np.bool_),
-        np.frombuffer(quoted, dtype=np.bool_),
+        np.frombuffer(ends, INT64),
+        np.frombuffer(flags, BOOL),
+        np.frombuffer(quoted, BOOL),
     )

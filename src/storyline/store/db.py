@@ -18,6 +18,7 @@ import orjson
 
 from storyline.article import Article, Origin, Paragraph, Rejected, Removal
 from storyline.copies import Copy, Doc, DocPrint, Family, Passage, Recalled, Relation
+from storyline.copies.arrays import UINT32, UINT64
 from storyline.errors import NotFoundError, StoreError
 from storyline.store.migrations import MIGRATIONS
 from storyline.workers import batched
@@ -327,8 +328,8 @@ class Store:
                 aid,
                 words,
                 text_hash & _U64,
-                np.frombuffer(signature, dtype=np.uint32),
-                np.frombuffer(anchors, dtype=np.uint64),
+                np.frombuffer(signature, UINT32),
+                np.frombuffer(anchors, UINT64),
                 published,
             )
 
