@@ -56,6 +56,7 @@ Fetch = Callable[[Sequence[str]], Mapping[str, Article]]
 """Loads articles by id, a batch at a time (the store reads them in one query)."""
 Bools = npt.NDArray[np.bool_]
 _NO_BOILERPLATE = np.zeros(0, dtype=np.uint64)
+_ROW = 12  # int64s in a passage row of `_kernels.passages` (listed in `align_texts`)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -164,7 +165,7 @@ def _merged(*quads: bytes) -> bytes:
 
 def _spans(rows: bytes) -> list[list[int]]:
     """(a0, a1, b0, b1) of each passage row `_kernels.passages` gives."""
-    spans: list[list[int]] = np.frombuffer(rows, INT64).reshape(-1, 12)[:, :4].tolist()
+    spans: list[list[int]] = np.frombuffer(rows, INT64).reshape(-1, _ROW)[:, :4].tolist()
     return spans
 
 
@@ -292,7 +293,7 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
         )
         if _contains(grown[0], rows):
             rows, quads, conflicts, agree = grown
-    table = np.frombuffer(rows, INT64).reshape(-1, 12)
+    table = np.frombuffer(rows, INT64).reshape(-1, _ROW)
     blocks = np.frombuffer(quads, INT64).reshape(-1, 4)
     if not len(table) and 0 < len(ta) < settings.ngram_words and ta.words == tb.words:
         # too short for an n-gram seed, but word for word the same: one whole-text passage

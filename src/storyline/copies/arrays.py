@@ -91,6 +91,6 @@ def forest(nodes: int, lo: I64, hi: I64) -> tuple[npt.NDArray[np.bool_], I64]:
     (a spanning forest; the minimum one when they come by increasing weight), and a label per
     node, the same for the nodes of one connected component."""
     joined, labels = _kernels.forest(
-        nodes, np.ascontiguousarray(lo, dtype=np.int64), np.ascontiguousarray(hi, dtype=np.int64)
+        nodes, np.ascontiguousarray(lo, INT64), np.ascontiguousarray(hi, INT64)
     )
     return np.frombuffer(joined, BOOL), np.frombuffer(labels, INT64)
