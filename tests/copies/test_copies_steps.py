@@ -234,10 +234,29 @@ def test_thin_keeps_a_maximum_spanning_forest_of_near_duplicates() -> None:
     pairs = np.array([(0, 1), (0, 2), (0, 4), (1, 2), (2, 3), (2, 4), (3, 5)], dtype=np.int64)
     estimate = np.array([0.9, 0.7, 0.6, 0.8, 0.3, 0.4, 1.0], dtype=np.float32)
     by = np.array([BY_LSH] * 6 + [BY_EXACT], dtype=np.uint8)
-    keep = thin(pairs, estimate, by, 6, at=0.5)
+    keep, tree = thin(pairs, estimate, by, 6, at=0.5)
     # 0.7 closes a cycle of more similar pairs; 0.4 falls inside the tree {0, 1, 2, 4}; 0.3
     # joins two trees; identical texts stay
     assert pairs[keep].tolist() == [[0, 1], [0, 4], [1, 2], [2, 3], [3, 5]]
+    assert tree.tolist() == [0, 0, 0, 3, 0, 5]  # the forest of the near pairs only
+
+
+def test_thinning_part_of_the_pairs_first_keeps_the_same_pairs() -> None:
+    # find_candidates thins the LSH pairs before the others join them: the same pairs are left
+    rng = np.random.default_rng(7)
+    i, j = rng.integers(0, 40, 600), rng.integers(0, 40, 600)
+    codes = np.unique(np.minimum(i, j) * 40 + np.maximum(i, j))
+    codes = codes[codes // 40 != codes % 40]
+    pairs = np.stack((codes // 40, codes % 40), axis=1)
+    estimate = (rng.integers(0, 9, len(codes)) / 8).astype(np.float32)  # many ties
+    by = np.full(len(codes), BY_LSH, dtype=np.uint8)
+    whole, _ = thin(pairs, estimate, by, 40, at=0.5)
+    part = rng.random(len(codes)) < 0.6
+    first, _ = thin(pairs[part], estimate[part], by[part], 40, at=0.5)
+    rest = ~part
+    rest[np.flatnonzero(part)[first]] = True
+    second, _ = thin(pairs[rest], estimate[rest], by[rest], 40, at=0.5)
+    assert pairs[rest][second].tolist() == pairs[whole].tolist()
 
 
 def test_in_sorted_finds_members_by_binary_search() -> None:

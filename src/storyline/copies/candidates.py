@@ -159,23 +159,22 @@ def _expand(codes: I64, rep_of: I64, n_docs: int, max_group: int) -> I64:
     return distinct(np.concatenate((codes[alone], np.minimum(x, y) * n_docs + np.maximum(x, y))))
 
 
-def near_trees(pairs: I64, estimate: npt.NDArray[np.float32], n_docs: int, at: float) -> I64:
-    """A label per document: its connected group of near duplicates (estimated Jaccard >= `at`)."""
-    near = pairs[estimate >= at]
-    return forest(n_docs, near[:, 0], near[:, 1])[1]
-
-
 def thin(
     pairs: I64, estimate: npt.NDArray[np.float32], by: npt.NDArray[np.uint8], n_docs: int, at: float
-) -> npt.NDArray[np.bool_]:
+) -> tuple[npt.NDArray[np.bool_], I64]:
     """Which candidate pairs to keep when near duplicates (estimated Jaccard >= `at`) are joined
     by more similar pairs: of those, only a maximum spanning forest; of the others, those that
-    do not fall inside one of its trees. Identical texts are always kept. `pairs` (i < j) are
-    in code order (i * n_docs + j ascending), as `find_candidates` makes them."""
+    do not fall inside one of its trees. Identical texts are always kept. Also returns the
+    forest's trees, a label per document. `pairs` (i < j) are in code order (i * n_docs + j
+    ascending), as `find_candidates` makes them.
+
+    Thinning a part of the pairs first and then the rest with what it kept gives what thinning
+    them all at once does (an edge left out of one part's maximum spanning forest closes a
+    cycle of more similar pairs, ties in code order, and so is left out of the whole's)."""
     exact = (by & BY_EXACT) != 0
     near = (estimate >= at) & ~exact
     if not bool(near.any()):
-        return np.ones(len(pairs), dtype=np.bool_)
+        return np.ones(len(pairs), dtype=np.bool_), np.arange(n_docs, dtype=np.int64)
     idx = np.flatnonzero(near)
     # Kruskal: the near pairs by decreasing estimate, ties in candidate order, so the forest is
     # the same whatever the machine. (The bits of a float >= 0 sort as the float does;
@@ -185,7 +184,7 @@ def thin(
     joined, tree = forest(n_docs, pairs[order, 0], pairs[order, 1])
     keep: npt.NDArray[np.bool_] = exact | (~near & (tree[pairs[:, 0]] != tree[pairs[:, 1]]))
     keep[order[joined]] = True
-    return keep
+    return keep, tree
 
 
 def _estimates(signatures: npt.NDArray[np.uint32], pairs: I64) -> npt.NDArray[np.float32]:
@@ -252,6 +251,9 @@ def anchor_pairs(
         starts, lengths = runs(h)
         common.append(h[starts[lengths > settings.max_df]])
         rare = (lengths >= 2) & (lengths <= settings.max_df)
+        if tree is not None:  # an anchor found in one tree only would give no pair: skip it
+            label = tree[d]
+            rare &= np.minimum.reduceat(label, starts) != np.maximum.reduceat(label, starts)
         c = _pair_codes(d, starts[rare], lengths[rare], n_docs, all_pairs, window, tree)
         if len(c):
             u, n = distinct_counts(c)
@@ -297,9 +299,13 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
     lsh = _expand(lsh_pairs(signatures, usable, settings), rep_of, n_docs, settings.max_exact_group)
     lsh_index = np.stack((lsh // n_docs, lsh % n_docs), axis=1)
     lsh_estimate = _estimates(signatures, lsh_index)
-    tree = None
-    if settings.skip_joined_pairs:  # near duplicates LSH already joined need no anchor pairs
-        tree = near_trees(lsh_index, lsh_estimate, n_docs, settings.thin_similarity)
+    found_lsh, thinned, tree = len(lsh), 0, None
+    if settings.skip_joined_pairs:
+        # thinned at once, so that a story's n copies leave the steps below about n pairs, not
+        # the n²/2 their bands share; the near duplicates joined need no anchor pairs
+        by_lsh = np.full(len(lsh), BY_LSH, dtype=np.uint8)
+        keep, tree = thin(lsh_index, lsh_estimate, by_lsh, n_docs, settings.thin_similarity)
+        lsh, lsh_estimate, thinned = lsh[keep], lsh_estimate[keep], int((~keep).sum())
     anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
     a_codes, a_hits, common = anchor_pairs(prints, settings, anchors, is_rep, tree)
     strong = _strong(a_codes, a_hits, anchors, settings)
@@ -336,15 +342,15 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
     stats = {
         "documents": n_docs,
         "pairs_exact": len(exact),
-        "pairs_lsh": len(lsh),
+        "pairs_lsh": found_lsh,
         "pairs_anchors": len(anchored),
         "pairs_anchor_weak": int((~strong).sum()),
-        "candidates": len(pairs),
+        "candidates": len(pairs) + thinned,  # LSH pairs thinned inside a tree: nothing else
         "common_anchors": len(common),
     }
     if settings.skip_joined_pairs:
-        keep = thin(pairs, estimate, by, n_docs, settings.thin_similarity)
-        stats["thinned"] = int((~keep).sum())
+        keep, _ = thin(pairs, estimate, by, n_docs, settings.thin_similarity)
+        stats["thinned"] = thinned + int((~keep).sum())
         pairs, by, hits, estimate = pairs[keep], by[keep], hits[keep], estimate[keep]
     return Candidates(ids, pairs, by, hits, estimate, common, stats)
 
