@@ -42,9 +42,10 @@ def _firsts(sorted_values: A) -> npt.NDArray[np.bool_]:
 
 
 def _sorted(values: A) -> A:
-    # numpy's stable sort merges runs that are sorted already (as concatenated distinct arrays
-    # are) instead of sorting anew, and is as fast as its default sort on shuffled integers
-    return np.sort(values, kind="stable")
+    # integers need no stable sort, and numpy's default one is vectorised (AVX2 / AVX-512): 19
+    # ms against 190 for 2.5M shuffled pair codes (the stable one only wins on a few long sorted
+    # runs: 2.1 against 2.6 s for 32 runs of 2.5M); the 1M candidate step 20-21 -> 18.5-19 s
+    return np.sort(values)
 
 
 def distinct(values: A) -> A:
