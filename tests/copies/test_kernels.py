@@ -260,16 +260,23 @@ def test_band_keys_mix_the_band_and_its_columns() -> None:
     rng = np.random.default_rng(9)
     signatures = rng.integers(0, 2**32, size=(50, 12), dtype=np.uint32)
     docs = np.array([3, 0, 49, 3], dtype=np.int64)
-    for band, rows in ((0, 4), (2, 4), (1, 6), (11, 1)):
-        key = np.full(len(docs), band, dtype=np.uint64)
-        for col in range(band * rows, (band + 1) * rows):
-            key = mix64(key * np.uint64(0x100000001B3) + signatures[docs, col].astype(np.uint64))
-        got = _kernels.band_keys(signatures, docs, band, rows)
-        assert np.frombuffer(got, dtype=np.uint64).tolist() == key.tolist()
+    for first, bands, rows in ((0, 1, 4), (2, 1, 4), (1, 1, 6), (11, 1, 1), (0, 3, 4), (4, 8, 1)):
+        expected = []
+        for band in range(first, first + bands):
+            key = np.full(len(docs), band, dtype=np.uint64)
+            for col in range(band * rows, (band + 1) * rows):
+                key = mix64(
+                    key * np.uint64(0x100000001B3) + signatures[docs, col].astype(np.uint64)
+                )
+            expected.append(key.tolist())
+        got = _kernels.band_keys(signatures, docs, first, bands, rows)
+        assert np.frombuffer(got, dtype=np.uint64).reshape(bands, -1).tolist() == expected
     with pytest.raises(ValueError, match="past the signature"):
-        _kernels.band_keys(signatures, docs, 3, 4)
+        _kernels.band_keys(signatures, docs, 3, 1, 4)
+    with pytest.raises(ValueError, match="past the signature"):
+        _kernels.band_keys(signatures, docs, 1, 3, 4)
     with pytest.raises(IndexError):
-        _kernels.band_keys(signatures, np.array([50], dtype=np.int64), 0, 4)
+        _kernels.band_keys(signatures, np.array([50], dtype=np.int64), 0, 1, 4)
 
 
 def test_agreement_is_the_share_of_equal_permutations() -> None:

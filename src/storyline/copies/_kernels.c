@@ -820,12 +820,73 @@ done:
 PyDoc_STRVAR(argsort_doc,
              "argsort(keys, signed) -> order\n\n"
              "The stable argsort of 64-bit integer keys (uint64, or int64 when `signed`), as\n"
-             "native int64 bytes: an LSD radix sort of 8-bit digits, skipping digits all keys\n"
-             "share. numpy's stable argsort of 64-bit keys is a merge sort, several times slower\n"
-             "on the millions of band keys and anchors a large corpus has.");
+             "native int64 bytes. Keys spread over the top bits (hashes) are dealt by those bits\n"
+             "into about as many buckets as there are keys, each put in order by an insertion\n"
+             "sort; other keys (pair codes, float bits) by an LSD radix sort of 8-bit digits,\n"
+             "skipping digits all keys share. numpy's stable argsort of 64-bit keys is a merge\n"
+             "sort, several times slower on the millions of band keys and anchors a large corpus has.");
+
+/* Sorts `items` stably by an LSD radix sort of 8-bit digits, the digit counts taken in one
+   pass; `spare` is as long. Returns the array that holds the result. */
+static Ranked *radix_sort(Ranked *items, Ranked *spare, Py_ssize_t count) {
+    enum { BITS = 8, BUCKETS = 1 << BITS, DIGITS = 64 / BITS };
+    Py_ssize_t (*counts)[BUCKETS] = PyMem_RawCalloc(DIGITS, sizeof(*counts)); /* no GIL held */
+    if (counts == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < count; i++)
+        for (int d = 0; d < DIGITS; d++)
+            counts[d][(items[i].value >> (d * BITS)) & (BUCKETS - 1)]++;
+    for (int d = 0; d < DIGITS; d++) {
+        Py_ssize_t *start = counts[d];
+        if (start[(items[0].value >> (d * BITS)) & (BUCKETS - 1)] == count)
+            continue; /* every key has this digit */
+        for (Py_ssize_t b = 0, at = 0; b < BUCKETS; b++) {
+            Py_ssize_t n = start[b];
+            start[b] = at;
+            at += n;
+        }
+        for (Py_ssize_t i = 0; i < count; i++)
+            spare[start[(items[i].value >> (d * BITS)) & (BUCKETS - 1)]++] = items[i];
+        Ranked *swap = items;
+        items = spare;
+        spare = swap;
+    }
+    PyMem_RawFree(counts);
+    return items;
+}
+
+/* Sorts `items` stably when their values are spread over the top bits: dealt by those bits
+   into about as many buckets as there are items (into `spare`), then each bucket insertion
+   sorted. Returns `spare`, or `items` untouched when some bucket holds more than a few (the
+   values are not spread), or NULL when out of memory. */
+static Ranked *bucket_sort(Ranked *items, Ranked *spare, Py_ssize_t count) {
+    enum { SMALL = 32, MAX_BITS = 22 };
+    int bits = 1;
+    while (bits < MAX_BITS && ((Py_ssize_t)1 << bits) < count)
+        bits++;
+    Py_ssize_t buckets = (Py_ssize_t)1 << bits, most = 0;
+    Py_ssize_t *ends = PyMem_RawCalloc((size_t)buckets + 1, sizeof(Py_ssize_t)); /* no GIL held */
+    if (ends == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < count; i++)
+        ends[(items[i].value >> (64 - bits)) + 1]++;
+    for (Py_ssize_t b = 0; b < buckets; b++) {
+        most = ends[b + 1] > most ? ends[b + 1] : most;
+        ends[b + 1] += ends[b];
+    }
+    if (most > SMALL) {
+        PyMem_RawFree(ends);
+        return items;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) /* in order: stable; ends[b] moves to bucket b's end */
+        spare[ends[items[i].value >> (64 - bits)]++] = items[i];
+    for (Py_ssize_t b = 0, lo = 0; b < buckets; lo = ends[b++])
+        insertion_sort(spare + lo, ends[b] - lo);
+    PyMem_RawFree(ends);
+    return spare;
+}
 
 static PyObject *argsort(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    enum { BITS = 8, BUCKETS = 1 << BITS };
     Views v = {.count = 0};
     Py_ssize_t count;
     if (nargs != 2) {
@@ -836,50 +897,38 @@ static PyObject *argsort(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     int is_signed = PyObject_IsTrue(args[1]);
     PyObject *out = NULL;
     int64_t *order;
-    uint64_t *k0 = NULL;
+    Ranked *items = NULL, *sorted = NULL;
     if (keys == NULL || is_signed < 0 || (out = new_bytes(count, 8, (void **)&order)) == NULL)
         goto done;
-    /* (key, position) pairs in two buffers, sorted back and forth one digit at a time */
-    k0 = PyMem_Malloc(sizeof(uint64_t) * 4 * (size_t)(count ? count : 1));
-    if (k0 == NULL) {
-        Py_CLEAR(out);
-        PyErr_NoMemory();
-        goto done;
-    }
-    uint64_t *src = k0, *dst = k0 + 2 * count;
+    if ((items = PyMem_Malloc(sizeof(Ranked) * 2 * (size_t)(count ? count : 1))) == NULL)
+        goto fail;
     uint64_t flip = is_signed ? 1ULL << 63 : 0, all_or = 0, all_and = ~0ULL;
     for (Py_ssize_t i = 0; i < count; i++) {
-        src[2 * i] = keys[i] ^ flip;
-        src[2 * i + 1] = (uint64_t)i;
-        all_or |= src[2 * i];
-        all_and &= src[2 * i];
+        items[i] = (Ranked){keys[i] ^ flip, i};
+        all_or |= items[i].value;
+        all_and &= items[i].value;
     }
-    Py_BEGIN_ALLOW_THREADS
-    for (int shift = 0; shift < 64; shift += BITS) {
-        if ((((all_or ^ all_and) >> shift) & (BUCKETS - 1)) == 0)
-            continue; /* every key has this digit */
-        Py_ssize_t start[BUCKETS] = {0};
-        for (Py_ssize_t i = 0; i < count; i++)
-            start[(src[2 * i] >> shift) & (BUCKETS - 1)]++;
-        for (Py_ssize_t b = 0, at = 0; b < BUCKETS; b++) {
-            Py_ssize_t n = start[b];
-            start[b] = at;
-            at += n;
-        }
-        for (Py_ssize_t i = 0; i < count; i++) {
-            Py_ssize_t to = start[(src[2 * i] >> shift) & (BUCKETS - 1)]++;
-            dst[2 * to] = src[2 * i];
-            dst[2 * to + 1] = src[2 * i + 1];
-        }
-        uint64_t *swap = src;
-        src = dst;
-        dst = swap;
+    if (count > 1) {
+        Py_BEGIN_ALLOW_THREADS
+        sorted = items;
+        if ((all_or ^ all_and) >> 63) /* the top bit varies, as in hashes: try buckets */
+            sorted = bucket_sort(items, items + count, count);
+        if (sorted == items)
+            sorted = radix_sort(items, items + count, count);
+        Py_END_ALLOW_THREADS
+        if (sorted == NULL)
+            goto fail;
+    } else {
+        sorted = items;
     }
     for (Py_ssize_t i = 0; i < count; i++)
-        order[i] = (int64_t)src[2 * i + 1];
-    Py_END_ALLOW_THREADS
+        order[i] = sorted[i].at;
+    goto done;
+fail:
+    Py_CLEAR(out);
+    PyErr_NoMemory();
 done:
-    PyMem_Free(k0);
+    PyMem_Free(items);
     release(&v);
     return out;
 }
@@ -973,40 +1022,47 @@ static int signature_args(Views *v, PyObject *const *args, const uint32_t **sigs
 }
 
 PyDoc_STRVAR(band_keys_doc,
-             "band_keys(signatures, docs, band, rows) -> keys\n\n"
-             "The LSH key of band `band` for each document of `docs` (int64 rows of the uint32\n"
-             "`signatures` matrix): starting from the band number, for each of its `rows` columns\n"
-             "c in turn, key = mix64(key * 0x100000001B3 + signature[c]) (wrapping). Native uint64\n"
-             "bytes.");
+             "band_keys(signatures, docs, first, bands, rows) -> keys\n\n"
+             "The LSH keys of bands first .. first + bands - 1 for each document of `docs` (int64\n"
+             "rows of the uint32 `signatures` matrix), band by band: band b's key starts from b,\n"
+             "and for each of its `rows` columns c in turn, key = mix64(key * 0x100000001B3 +\n"
+             "signature[c]) (wrapping). Native uint64 bytes, `bands` rows of len(docs) keys.\n"
+             "Several bands are read from each signature row at once: a band at a time read a\n"
+             "row's few bytes per band, each a miss in the cache.");
 
 static PyObject *band_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     Views v = {.count = 0};
     const uint32_t *sigs;
     const int64_t *docs;
     Py_ssize_t ndocs, perms, count;
-    long long band, rows;
+    long long first, bands, rows;
     uint64_t *keys;
     PyObject *out = NULL;
-    if (nargs != 4 || (band = PyLong_AsLongLong(args[2])) < 0 || (rows = PyLong_AsLongLong(args[3])) < 1) {
+    if (nargs != 5 || (first = PyLong_AsLongLong(args[2])) < 0 || (bands = PyLong_AsLongLong(args[3])) < 1 ||
+        (rows = PyLong_AsLongLong(args[4])) < 1) {
         if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "band_keys(signatures, docs, band >= 0, rows >= 1)");
+            PyErr_SetString(PyExc_ValueError, "band_keys(signatures, docs, first >= 0, bands >= 1, rows >= 1)");
         return NULL;
     }
     if (signature_args(&v, args, &sigs, &ndocs, &perms, &docs, &count) < 0)
         goto done;
-    if ((band + 1) * rows > perms) {
-        PyErr_SetString(PyExc_ValueError, "band_keys: the band lies past the signature's end");
+    if ((first + bands) * rows > perms) {
+        PyErr_SetString(PyExc_ValueError, "band_keys: a band lies past the signature's end");
         goto done;
     }
-    if ((out = new_bytes(count, 8, (void **)&keys)) == NULL)
+    if ((out = new_bytes(count * bands, 8, (void **)&keys)) == NULL)
         goto done;
+    Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < count; i++) {
-        const uint32_t *row = sigs + docs[i] * perms + band * rows;
-        uint64_t x = (uint64_t)band;
-        for (long long c = 0; c < rows; c++)
-            x = mix64(x * 0x100000001B3ULL + row[c]);
-        keys[i] = x;
+        const uint32_t *row = sigs + docs[i] * perms + first * rows;
+        for (long long b = 0; b < bands; b++, row += rows) {
+            uint64_t x = (uint64_t)(first + b);
+            for (long long c = 0; c < rows; c++)
+                x = mix64(x * 0x100000001B3ULL + row[c]);
+            keys[b * count + i] = x;
+        }
     }
+    Py_END_ALLOW_THREADS
 done:
     release(&v);
     return out;

@@ -50,6 +50,7 @@ BY_LSH = 2
 BY_ANCHORS = 4
 _BY_NAMES = ((BY_EXACT, "exact_text"), (BY_LSH, "minhash_lsh"), (BY_ANCHORS, "rare_anchors"))
 _PARTITIONS = 16  # anchor hash-space partitions processed one at a time (bounds memory)
+_BAND_BLOCK = 8  # LSH bands keyed at once (8 bytes a document each)
 
 
 _NAMES_OF = [[name for bit, name in _BY_NAMES if flags & bit] for flags in range(8)]
@@ -200,8 +201,13 @@ def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySet
     rows = settings.lsh_rows
     out: list[I64] = []
     all_pairs, window = settings.group_all_pairs, settings.group_window
-    for band in range(settings.lsh_bands):
-        key = np.frombuffer(_kernels.band_keys(signatures, usable, band, rows), UINT64)
+    bands = settings.lsh_bands
+    for band in range(bands):
+        if band % _BAND_BLOCK == 0:  # the keys of a few bands at once: one read of each row
+            block = min(_BAND_BLOCK, bands - band)
+            keys = _kernels.band_keys(signatures, usable, band, block, rows)
+            block_keys = np.frombuffer(keys, UINT64).reshape(block, -1)
+        key = block_keys[band % _BAND_BLOCK]
         order = stable_argsort(key)
         starts, lengths = runs(key[order])
         codes = _pair_codes(usable[order], starts, lengths, n_docs, all_pairs, window)
