@@ -130,6 +130,13 @@ def _labels(pairs: Iterable[tuple[int, int]], n: int) -> list[int]:
 
 def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
     sys.path.insert(0, str(BENCH))
+    from storyline.workers import default_workers, fewer_collections
+
+    with fewer_collections():  # as a build's copies stage runs
+        return _run_storyline(ids, texts, default_workers())
+
+
+def _run_storyline(ids: list[str], texts: list[str], workers: int) -> list[int]:
     from storyline.copies import (
         Edge,
         build_families,
@@ -138,9 +145,7 @@ def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
         members_from_prints,
         relate_candidates,
     )
-    from storyline.workers import default_workers
 
-    workers = default_workers()
     index = {doc_id: k for k, doc_id in enumerate(ids)}
     start = time.perf_counter()
     _CORPUS.update(zip(ids, texts, strict=True))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.workers import GC_THRESHOLD, batched, ordered_map
+from storyline.workers import GC_THRESHOLD, batched, fewer_collections, ordered_map
 
 
 def _square_and_pid(x: int) -> tuple[int, int]:
@@ -78,6 +78,20 @@ def test_collections_are_fewer_while_a_map_runs_and_workers_leave_the_inherited_
     first.close()  # interleaved maps ending out of order: the last one restores them
     assert gc.get_threshold() == GC_THRESHOLD
     second.close()
+    assert gc.get_threshold() == before
+
+
+def test_fewer_collections_for_a_block_or_a_function() -> None:
+    before = gc.get_threshold()
+
+    @fewer_collections()
+    def inside() -> tuple[int, int, int]:
+        return gc.get_threshold()
+
+    assert inside() == GC_THRESHOLD and gc.get_threshold() == before
+    with fewer_collections():
+        assert inside() == GC_THRESHOLD  # nested: the outer block still holds them
+        assert gc.get_threshold() == GC_THRESHOLD
     assert gc.get_threshold() == before
 
 

@@ -43,7 +43,7 @@ from storyline.errors import InputError
 from storyline.ingest import ReadOptions, Source, discover, read_source
 from storyline.store.db import CleanArticles, Store
 from storyline.stories import StoryIndex, StorySettings
-from storyline.workers import default_workers
+from storyline.workers import default_workers, fewer_collections
 
 STAGES: tuple[str, ...] = ("ingest", "copies", "stories")  # in the order they run
 
@@ -211,6 +211,7 @@ def _ingest_source(
     flush(complete=True)
 
 
+@fewer_collections()  # it keeps a record per article and pair: full collections walked them
 def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSummary) -> None:
     """Fingerprint the articles that have no stored fingerprint, find candidates among all of
     them, and align the pairs, fetching their texts from the store in batches; related pairs
