@@ -224,7 +224,9 @@ def test_argsort_is_numpys_stable_argsort() -> None:
     for size in (0, 1, 7, 300, 5000):
         few = rng.integers(0, 20, size=size)  # ties: stability shows
         wide = rng.integers(0, 2**64, size=size, dtype=np.uint64)
-        for keys in (few.astype(np.uint64), few.astype(np.int64) - 10, wide, wide.view(np.int64)):
+        repeated = wide[rng.integers(0, max(1, size // 4), size=size)]  # spread hashes, tied
+        keys_of = (few.astype(np.uint64), few.astype(np.int64) - 10, wide, wide.view(np.int64))
+        for keys in (*keys_of, repeated):
             expected = np.argsort(keys, kind="stable")
             assert stable_argsort(keys).tolist() == expected.tolist()
     assert stable_argsort(np.array([3, 1, 2], dtype=np.int32)).tolist() == [1, 2, 0]
