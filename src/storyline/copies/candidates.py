@@ -16,6 +16,8 @@ Three generators, each sort-based over numpy arrays:
 
 An LSH bucket or anchor shared by more than `group_all_pairs` documents pairs each with its next
 `group_window` neighbours only, so a widely reprinted story stays linear in its number of copies.
+With `skip_joined_pairs`, the LSH pairs are thinned (`thin`) as soon as they are found, so the
+steps after them see about one pair per copy, not every pair whose bands copies share.
 
 Buckets and anchors are grouped by sorting (hash, doc) arrays, and pairs are emitted per group,
 so the work grows with the number of candidate pairs, not with the square of the corpus.
