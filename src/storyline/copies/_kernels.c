@@ -675,17 +675,20 @@ static Ranked *sort_ranked(Ranked *items, Ranked *spare, Py_ssize_t count) {
 }
 
 /* Sorts hashes (spread evenly over 64 bits) by value, stably: one pass deals them by their top
-   bits into about as many buckets as there are items, so most buckets hold one or two, which an
-   insertion sort puts in order with branches a CPU predicts (a merge sort's comparisons of
-   random values it cannot). A bucket holding many, as values that are not spread give, is merge
-   sorted. The result is in `spare` (returned); `items` is left as scratch. */
+   bits into about as many buckets as there are items (up to 4M; a text's few thousand count on
+   the stack), so most buckets hold one or two, which an insertion sort puts in order with
+   branches a CPU predicts (a merge sort's comparisons of random values it cannot). A bucket
+   holding many, as values that are not spread give, is merge sorted. The result is in `spare`
+   (returned; NULL when out of memory); `items` is left as scratch. Needs no GIL. */
 static Ranked *sort_hashes(Ranked *items, Ranked *spare, Py_ssize_t count) {
-    enum { MAX_BITS = 12, SMALL = 32 };
-    Py_ssize_t ends[(1 << MAX_BITS) + 1];
+    enum { STACK_BITS = 12, MAX_BITS = 22, SMALL = 32 };
+    Py_ssize_t on_stack[(1 << STACK_BITS) + 1], *ends = on_stack;
     int bits = 1;
     while (bits < MAX_BITS && ((Py_ssize_t)1 << bits) < count)
         bits++;
     Py_ssize_t buckets = (Py_ssize_t)1 << bits;
+    if (bits > STACK_BITS && (ends = PyMem_RawMalloc(sizeof(Py_ssize_t) * (size_t)(buckets + 1))) == NULL)
+        return NULL;
     memset(ends, 0, sizeof(Py_ssize_t) * (size_t)(buckets + 1));
     for (Py_ssize_t i = 0; i < count; i++)
         ends[(items[i].value >> (64 - bits)) + 1]++;
@@ -700,6 +703,8 @@ static Ranked *sort_hashes(Ranked *items, Ranked *spare, Py_ssize_t count) {
         else if (sort_ranked(spare + lo, items + lo, hi - lo) != spare + lo) /* it ended in items */
             memcpy(spare + lo, items + lo, sizeof(Ranked) * (size_t)(hi - lo));
     }
+    if (ends != on_stack)
+        PyMem_RawFree(ends);
     return spare;
 }
 
@@ -729,6 +734,10 @@ static PyObject *ngram_index(PyObject *self, PyObject *const *args, Py_ssize_t n
     for (Py_ssize_t i = 0; i < count; i++)
         ranked[i] = (Ranked){grams[i], i};
     const Ranked *by_value = sort_hashes(ranked, ranked + count, count);
+    if (by_value == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
     for (Py_ssize_t lo = 0, hi; lo < count; lo = hi, kept++) {
         for (hi = lo; hi < count && by_value[hi].value == by_value[lo].value; hi++)
             ;
@@ -820,10 +829,10 @@ done:
 PyDoc_STRVAR(argsort_doc,
              "argsort(keys, signed) -> order\n\n"
              "The stable argsort of 64-bit integer keys (uint64, or int64 when `signed`), as\n"
-             "native int64 bytes. Keys spread over the top bits (hashes) are dealt by those bits\n"
-             "into about as many buckets as there are keys, each put in order by an insertion\n"
-             "sort; other keys (pair codes, float bits) by an LSD radix sort of 8-bit digits,\n"
-             "skipping digits all keys share. numpy's stable argsort of 64-bit keys is a merge\n"
+             "native int64 bytes. Keys whose top bit varies (hashes) are sorted as ngram_index\n"
+             "sorts a text's n-grams (dealt by their top bits into about one bucket a key); other\n"
+             "keys (pair codes, float bits) by an LSD radix sort of 8-bit digits, skipping digits\n"
+             "all keys share. numpy's stable argsort of 64-bit keys is a merge\n"
              "sort, several times slower on the millions of band keys and anchors a large corpus has.");
 
 /* Sorts `items` stably by an LSD radix sort of 8-bit digits, the digit counts taken in one
@@ -855,37 +864,6 @@ static Ranked *radix_sort(Ranked *items, Ranked *spare, Py_ssize_t count) {
     return items;
 }
 
-/* Sorts `items` stably when their values are spread over the top bits: dealt by those bits
-   into about as many buckets as there are items (into `spare`), then each bucket insertion
-   sorted. Returns `spare`, or `items` untouched when some bucket holds more than a few (the
-   values are not spread), or NULL when out of memory. */
-static Ranked *bucket_sort(Ranked *items, Ranked *spare, Py_ssize_t count) {
-    enum { SMALL = 32, MAX_BITS = 22 };
-    int bits = 1;
-    while (bits < MAX_BITS && ((Py_ssize_t)1 << bits) < count)
-        bits++;
-    Py_ssize_t buckets = (Py_ssize_t)1 << bits, most = 0;
-    Py_ssize_t *ends = PyMem_RawCalloc((size_t)buckets + 1, sizeof(Py_ssize_t)); /* no GIL held */
-    if (ends == NULL)
-        return NULL;
-    for (Py_ssize_t i = 0; i < count; i++)
-        ends[(items[i].value >> (64 - bits)) + 1]++;
-    for (Py_ssize_t b = 0; b < buckets; b++) {
-        most = ends[b + 1] > most ? ends[b + 1] : most;
-        ends[b + 1] += ends[b];
-    }
-    if (most > SMALL) {
-        PyMem_RawFree(ends);
-        return items;
-    }
-    for (Py_ssize_t i = 0; i < count; i++) /* in order: stable; ends[b] moves to bucket b's end */
-        spare[ends[items[i].value >> (64 - bits)]++] = items[i];
-    for (Py_ssize_t b = 0, lo = 0; b < buckets; lo = ends[b++])
-        insertion_sort(spare + lo, ends[b] - lo);
-    PyMem_RawFree(ends);
-    return spare;
-}
-
 static PyObject *argsort(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     Views v = {.count = 0};
     Py_ssize_t count;
@@ -910,10 +888,9 @@ static PyObject *argsort(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     }
     if (count > 1) {
         Py_BEGIN_ALLOW_THREADS
-        sorted = items;
-        if ((all_or ^ all_and) >> 63) /* the top bit varies, as in hashes: try buckets */
-            sorted = bucket_sort(items, items + count, count);
-        if (sorted == items)
+        if ((all_or ^ all_and) >> 63) /* the top bit varies, as in hashes */
+            sorted = sort_hashes(items, items + count, count);
+        else
             sorted = radix_sort(items, items + count, count);
         Py_END_ALLOW_THREADS
         if (sorted == NULL)
