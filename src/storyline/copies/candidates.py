@@ -203,17 +203,14 @@ def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySet
     rows = settings.lsh_rows
     out: list[I64] = []
     all_pairs, window = settings.group_all_pairs, settings.group_window
-    bands = settings.lsh_bands
-    for band in range(bands):
-        if band % _BAND_BLOCK == 0:  # the keys of a few bands at once: one read of each row
-            block = min(_BAND_BLOCK, bands - band)
-            keys = _kernels.band_keys(signatures, usable, band, block, rows)
-            block_keys = np.frombuffer(keys, UINT64).reshape(block, -1)
-        key = block_keys[band % _BAND_BLOCK]
-        order = stable_argsort(key)
-        starts, lengths = runs(key[order])
-        codes = _pair_codes(usable[order], starts, lengths, n_docs, all_pairs, window)
-        out.append(distinct(codes))
+    for first in range(0, settings.lsh_bands, _BAND_BLOCK):  # one read of each row per block
+        block = min(_BAND_BLOCK, settings.lsh_bands - first)
+        keys = _kernels.band_keys(signatures, usable, first, block, rows)
+        for key in np.frombuffer(keys, UINT64).reshape(block, -1):
+            order = stable_argsort(key)
+            starts, lengths = runs(key[order])
+            codes = _pair_codes(usable[order], starts, lengths, n_docs, all_pairs, window)
+            out.append(distinct(codes))
     if not out:
         return np.zeros(0, dtype=np.int64)
     return distinct(np.concatenate(out))
