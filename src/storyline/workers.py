@@ -51,15 +51,16 @@ def pickled_by_fields(cls: type[T]) -> type[T]:
     on them there."""
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     get = operator.attrgetter(*names)
-    put = object.__setattr__
+    # each slot's own setter: object.__setattr__ would look the slot up by name every time
+    puts = tuple(getattr(cls, name).__set__ for name in names)
 
     def getstate(self: T) -> tuple[Any, ...]:
         state: tuple[Any, ...] = get(self)
         return state
 
     def setstate(self: T, state: tuple[Any, ...]) -> None:
-        for name, value in zip(names, state, strict=True):
-            put(self, name, value)
+        for put, value in zip(puts, state, strict=True):
+            put(self, value)
 
     setattr(cls, "__getstate__", getstate)  # noqa: B010 (mypy: methods are not assignable)
     setattr(cls, "__setstate__", setstate)  # noqa: B010
