@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pytest
 from copies_fixtures import BRIDGE, MUSEUM, QUOTE, article, filler
 
 from storyline.article import Article
@@ -108,6 +110,14 @@ def test_rare_anchors_find_a_long_shared_passage_with_low_jaccard() -> None:
     assert cands.jaccard_estimate[k] < 0.3  # MinHash LSH alone would not propose it
     assert cands.anchor_hits[k] >= settings.min_anchor_hits
     assert len(pairs) < 10  # unrelated documents are not paired
+
+
+def test_an_alignment_and_its_texts_cannot_be_changed() -> None:
+    # they are public: relate() trusts them, and a batch's pairs share one Text per article
+    al = align_articles(article("m1", MUSEUM), article("m2", MUSEUM))
+    for record, field in ((al, "coverage_a"), (al.a, "notes"), (al.a.tokens, "words")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(record, field, None)
 
 
 def test_relate_candidates_fetches_texts_in_batches() -> None:
