@@ -152,7 +152,7 @@ def _run_storyline(ids: list[str], texts: list[str], workers: int) -> list[int]:
     docs = zip(ids, texts, itertools.repeat(None))  # (id, text, published), as a store gives
     prints = sorted(fingerprint_all(docs, workers=workers), key=lambda p: p.id)
     STEPS["fingerprints_s"] = time.perf_counter() - start
-    candidates = find_candidates(prints)
+    candidates = find_candidates(prints, workers=workers)
     STEPS["candidates_s"] = time.perf_counter() - start - STEPS["fingerprints_s"]
     STEPS.update(candidates.stats)
     edges = []

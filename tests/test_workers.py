@@ -7,13 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from storyline.workers import GC_THRESHOLD, batched, fewer_collections, ordered_map
+from storyline.workers import GC_THRESHOLD, batched, fewer_collections, fork_map, ordered_map
 
 
 def _square_and_pid(x: int) -> tuple[int, int]:
@@ -93,6 +94,27 @@ def test_fewer_collections_for_a_block_or_a_function() -> None:
         assert inside() == GC_THRESHOLD  # nested: the outer block still holds them
         assert gc.get_threshold() == GC_THRESHOLD
     assert gc.get_threshold() == before
+
+
+def test_fork_map_runs_closures_in_forked_workers_in_order() -> None:
+    """Tasks close over what they read (here a lock, which no pickle takes): forked workers
+    inherit it; only results travel, in task order."""
+    guard = threading.Lock()
+
+    def task(k: int) -> Callable[[], tuple[int, int, bool]]:
+        return lambda: (k * k, os.getpid(), guard.locked())
+
+    results = fork_map([task(k) for k in range(5)], workers=2)
+    assert [r[0] for r in results] == [0, 1, 4, 9, 16]
+    assert os.getpid() not in {r[1] for r in results}
+    alone = fork_map([task(k) for k in range(5)], workers=1)
+    assert alone == [(k * k, os.getpid(), False) for k in range(5)]
+
+
+def test_fork_map_passes_errors_on_and_can_run_again() -> None:
+    with pytest.raises(ZeroDivisionError):
+        fork_map([lambda: 1, lambda: 1 // 0], workers=2)
+    assert fork_map([lambda: 1, lambda: 2], workers=2) == [1, 2]
 
 
 def test_batched() -> None:

@@ -229,7 +229,7 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
         state = None
     store.add_copy_prints(fingerprint_all(store.unprinted_docs(), settings, workers=workers))
     prints = sorted(store.copy_prints(), key=lambda p: p.id)
-    candidates = find_candidates(prints, settings)
+    candidates = find_candidates(prints, settings, workers=workers)
     recall = None
     if state is not None:
         changed = np.setxor1d(np.array(state["common"], dtype=np.uint64), candidates.common)

@@ -1,4 +1,5 @@
-"""Ordered, bounded parallel map over batches, for the CPU-heavy steps (fingerprints, alignment).
+"""Parallel maps for the CPU-heavy steps: an ordered, bounded one over batches (fingerprints,
+alignment), and `fork_map` for a few big tasks over large arrays (the candidate step).
 
 Results come back in input order, and the input is pulled with the same lag (`window` batches
 ahead of the result being consumed) whatever the number of workers. So a producer whose next
@@ -22,7 +23,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import fields
@@ -136,6 +137,32 @@ def _ordered_map(
             for item in it:
                 pending.append(pool.submit(fn, item))
                 break
+
+
+_FORKED: list[Callable[[], Any]] = []
+"""The tasks of the running `fork_map`: its forked workers inherit them, unpickled."""
+
+
+def fork_map(tasks: Sequence[Callable[[], R]], workers: int) -> list[R]:
+    """`[task() for task in tasks]`, run by up to `workers` forked processes: for a few big tasks
+    over large arrays, which the workers inherit instead of receiving pickled (only results
+    travel). In-process where the platform cannot fork, or with one worker or task."""
+    if workers <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [task() for task in tasks]
+    if _FORKED:
+        raise RuntimeError("fork_map: already running")
+    _FORKED.extend(tasks)
+    try:
+        context = multiprocessing.get_context("fork")
+        n = min(workers, len(tasks))
+        with ProcessPoolExecutor(n, mp_context=context, initializer=_start_worker) as pool:
+            return list(pool.map(_run_forked, range(len(tasks))))
+    finally:
+        _FORKED.clear()
+
+
+def _run_forked(k: int) -> Any:
+    return _FORKED[k]()
 
 
 def _start_worker() -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 from copies_fixtures import BRIDGE, MUSEUM, article, filler
 
 from storyline.article import Article
@@ -55,7 +56,7 @@ def _run(
         fingerprint_all(docs_of(docs.values()), settings, workers=workers, batch=2),
         key=lambda p: p.id,
     )
-    cands = find_candidates(prints, settings)
+    cands = find_candidates(prints, settings, workers=workers)
     related = list(
         relate_candidates(
             cands,
@@ -89,6 +90,40 @@ def test_workers_give_identical_results() -> None:
 
 def test_workers_that_read_the_store_themselves_give_identical_results(tmp_path: Path) -> None:
     assert _run(CopySettings(), 2, tmp_path / "s.db") == _run(CopySettings(), 1)
+
+
+@pytest.mark.parametrize("skip_joined_pairs", [True, False])
+def test_candidates_do_not_depend_on_workers(skip_joined_pairs: bool) -> None:
+    """The LSH bands and anchor partitions shared among 2 or 3 processes (3: parts of unequal
+    size) give the pairs, records, statistics and common anchors of one process."""
+    settings = replace(CopySettings(max_df=3), skip_joined_pairs=skip_joined_pairs)
+    rng = random.Random(5)
+    roundup = article("roundup", [filler(rng, 150), *MUSEUM[:2], filler(rng, 150)])
+    docs = [*_corpus().values(), roundup, *_edited(rng, BRIDGE, 12)]
+    prints = sorted(fingerprint_all(docs_of(docs), settings), key=lambda p: p.id)
+    one = find_candidates(prints, settings, workers=1)
+    assert one.stats["pairs_lsh"] > len(one) > 0 if skip_joined_pairs else len(one) > 0
+    assert one.stats["common_anchors"] > 0 and one.stats["pairs_anchors"] > 0
+    for workers in (2, 3):
+        many = find_candidates(prints, settings, workers=workers)
+        assert many.stats == one.stats
+        for field in ("pairs", "by", "anchor_hits", "jaccard_estimate", "common"):
+            assert np.array_equal(getattr(many, field), getattr(one, field)), field
+
+
+def _edited(rng: random.Random, paragraphs: list[str], n: int) -> list[Article]:
+    """`n` versions of a text, each with every 18th word or so replaced: near duplicates whose
+    shares of LSH bands differ, so each part of the bands keeps a forest of its own."""
+    out = []
+    for k in range(n):
+        paras = []
+        for para in paragraphs:
+            words = para.split(" ")
+            for _ in range(len(words) // 18):
+                words[rng.randrange(len(words))] = f"w{rng.randrange(10**6)}"
+            paras.append(" ".join(words))
+        out.append(article(f"edited-{k:02d}", paras))
+    return out
 
 
 def test_fingerprints_from_workers_match() -> None:

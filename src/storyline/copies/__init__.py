@@ -120,7 +120,7 @@ def find_copies(
         by_id[article.id] = article
     ordered = (by_id[i] for i in sorted(by_id))
     prints = list(fingerprint_all(docs_of(ordered), settings, workers=workers))
-    candidates = find_candidates(prints, settings)
+    candidates = find_candidates(prints, settings, workers=workers)
 
     def fetch(ids: Sequence[str]) -> Mapping[str, Article]:
         return {i: by_id[i] for i in ids}

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -40,12 +42,14 @@ from storyline.copies.arrays import (
     distinct,
     distinct_counts,
     distinct_inverse,
+    distinct_merged,
     forest,
     runs,
     stable_argsort,
 )
 from storyline.copies.fingerprints import DocPrint
 from storyline.copies.records import DEFAULTS, CopySettings
+from storyline.workers import fork_map
 
 BY_EXACT = 1
 BY_LSH = 2
@@ -197,15 +201,16 @@ def _estimates(signatures: npt.NDArray[np.uint32], pairs: I64) -> npt.NDArray[np
     return np.frombuffer(shares, FLOAT32).copy()
 
 
-def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySettings) -> I64:
-    """Pairs sharing at least one LSH band key (documents in `usable` only)."""
+def lsh_pairs(
+    signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySettings, bands: range
+) -> I64:
+    """Pairs sharing at least one key of the LSH `bands` (documents in `usable` only)."""
     n_docs = len(signatures)
-    rows = settings.lsh_rows
     out: list[I64] = []
     all_pairs, window = settings.group_all_pairs, settings.group_window
-    for first in range(0, settings.lsh_bands, _BAND_BLOCK):  # one read of each row per block
-        block = min(_BAND_BLOCK, settings.lsh_bands - first)
-        keys = _kernels.band_keys(signatures, usable, first, block, rows)
+    for first in range(bands.start, bands.stop, _BAND_BLOCK):  # one read of each row per block
+        block = min(_BAND_BLOCK, bands.stop - first)
+        keys = _kernels.band_keys(signatures, usable, first, block, settings.lsh_rows)
         for key in np.frombuffer(keys, UINT64).reshape(block, -1):
             order = stable_argsort(key)
             starts, lengths = runs(key[order])
@@ -216,19 +221,59 @@ def lsh_pairs(signatures: npt.NDArray[np.uint32], usable: I64, settings: CopySet
     return distinct(np.concatenate(out))
 
 
+def _band_parts(settings: CopySettings, parts: int) -> list[range]:
+    """The LSH bands cut into up to `parts` runs of whole blocks."""
+    firsts = range(0, settings.lsh_bands, _BAND_BLOCK)
+    per = -(-len(firsts) // max(1, min(parts, len(firsts))))
+    cuts = [*firsts[::per], settings.lsh_bands]
+    return [range(a, b) for a, b in pairwise(cuts)]
+
+
+_LshPart = tuple[I64, I64, npt.NDArray[np.float32]]
+
+
+def _lsh_part(
+    signatures: npt.NDArray[np.uint32],
+    usable: I64,
+    rep_of: I64,
+    settings: CopySettings,
+    bands: range,
+) -> _LshPart:
+    """(every pair some of the `bands` find, expanded to identical texts; those of them that
+    thinning keeps; their estimates). Thinned part by part, then together, the pairs give what
+    thinning all of them at once does (`thin`)."""
+    n_docs = len(signatures)
+    found = lsh_pairs(signatures, usable, settings, bands)
+    codes = _expand(found, rep_of, n_docs, settings.max_exact_group)
+    estimate = _estimates(signatures, np.stack((codes // n_docs, codes % n_docs), axis=1))
+    if not settings.skip_joined_pairs:
+        return codes, codes, estimate
+    keep, _ = _thin_lsh(codes, estimate, n_docs, settings)
+    return codes, codes[keep], estimate[keep]
+
+
+def _thin_lsh(
+    codes: I64, estimate: npt.NDArray[np.float32], n_docs: int, settings: CopySettings
+) -> tuple[npt.NDArray[np.bool_], I64]:
+    index = np.stack((codes // n_docs, codes % n_docs), axis=1)
+    by_lsh = np.full(len(codes), BY_LSH, dtype=np.uint8)
+    return thin(index, estimate, by_lsh, n_docs, settings.thin_similarity)
+
+
 def anchor_pairs(
     prints: Sequence[DocPrint],
     settings: CopySettings,
     anchors: I64,
     include: npt.NDArray[np.bool_],
     tree: I64 | None = None,
+    workers: int = 1,
 ) -> tuple[I64, I64, U64]:
     """(pair codes, shared anchor counts, common anchors) from rare anchors.
 
     `anchors` is each document's anchor count; only documents in `include` contribute. Pairs
     inside one `tree` of near duplicates (a label per document) are left out. The hash space is
-    cut into partitions by the top bits, each grouped on its own; the per-partition pair counts
-    are then summed.
+    cut into partitions by the top bits, each grouped on its own (`workers` processes share
+    them); the per-partition pair counts are then summed.
     """
     n_docs = len(prints)
     counts = np.where(include, anchors, 0)
@@ -241,29 +286,18 @@ def anchor_pairs(
     # numbers (numpy sorts 8-bit keys by radix), not a pass over every entry per partition
     part = (all_h >> np.uint64(60)).astype(np.uint8)
     by_part = np.argsort(part, kind="stable")
-    bounds = np.searchsorted(part[by_part], np.arange(_PARTITIONS + 1))
-    codes: list[I64] = []
-    hits: list[I64] = []
-    common: list[U64] = []
-    all_pairs, window = settings.group_all_pairs, settings.group_window
-    for k in range(_PARTITIONS):
-        sel = by_part[bounds[k] : bounds[k + 1]]
-        if len(sel) == 0:
-            continue
-        h, d = all_h[sel], all_d[sel]
-        order = stable_argsort(h)
-        h, d = h[order], d[order]
-        starts, lengths = runs(h)
-        common.append(h[starts[lengths > settings.max_df]])
-        rare = (lengths >= 2) & (lengths <= settings.max_df)
-        if tree is not None:  # an anchor found in one tree only would give no pair: skip it
-            label = tree[d]
-            rare &= np.minimum.reduceat(label, starts) != np.maximum.reduceat(label, starts)
-        c = _pair_codes(d, starts[rare], lengths[rare], n_docs, all_pairs, window, tree)
-        if len(c):
-            u, n = distinct_counts(c)
-            codes.append(u)
-            hits.append(n.astype(np.int64))
+    bounds = np.searchsorted(part[by_part], np.arange(_PARTITIONS + 1)).tolist()
+    per = -(-_PARTITIONS // max(1, min(workers, _PARTITIONS)))
+    tasks = [
+        partial(
+            _anchor_groups, all_h, all_d, by_part, bounds[k : k + per + 1], tree, settings, n_docs
+        )
+        for k in range(0, _PARTITIONS, per)
+    ]
+    found = [group for groups in fork_map(tasks, workers) for group in groups]
+    codes = [c for c, _, _ in found if len(c)]
+    hits = [n for c, n, _ in found if len(c)]
+    common = [h for _, _, h in found]
     common_arr = np.sort(np.concatenate(common)) if common else np.zeros(0, dtype=np.uint64)
     if not codes:
         empty = np.zeros(0, dtype=np.int64)
@@ -276,6 +310,39 @@ def anchor_pairs(
     return all_codes[starts], np.add.reduceat(all_hits, starts), common_arr
 
 
+def _anchor_groups(
+    all_h: U64,
+    all_d: I64,
+    by_part: I64,
+    bounds: list[int],
+    tree: I64 | None,
+    settings: CopySettings,
+    n_docs: int,
+) -> list[tuple[I64, I64, U64]]:
+    """(pair codes, shared anchor counts, common anchors) of each non-empty partition, whose
+    entries are `by_part[bounds[k] : bounds[k + 1]]`."""
+    out = []
+    for lo, hi in pairwise(bounds):
+        if lo == hi:
+            continue
+        sel = by_part[lo:hi]
+        h, d = all_h[sel], all_d[sel]
+        order = stable_argsort(h)
+        h, d = h[order], d[order]
+        starts, lengths = runs(h)
+        common = h[starts[lengths > settings.max_df]]
+        rare = (lengths >= 2) & (lengths <= settings.max_df)
+        if tree is not None:  # an anchor found in one tree only would give no pair: skip it
+            label = tree[d]
+            rare &= np.minimum.reduceat(label, starts) != np.maximum.reduceat(label, starts)
+        all_pairs, window = settings.group_all_pairs, settings.group_window
+        c = _pair_codes(d, starts[rare], lengths[rare], n_docs, all_pairs, window, tree)
+        empty = np.zeros(0, dtype=np.int64)
+        u, n = distinct_counts(c) if len(c) else (empty, empty)
+        out.append((u, n.astype(np.int64), common))
+    return out
+
+
 def _strong(codes: I64, hits: I64, anchors: I64, settings: CopySettings) -> npt.NDArray[np.bool_]:
     """Which anchor pairs share enough: a possible reused passage, or much of a short text
     (`anchors`: each document's anchor count)."""
@@ -286,8 +353,12 @@ def _strong(codes: I64, hits: I64, anchors: I64, settings: CopySettings) -> npt.
     )
 
 
-def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = None) -> Candidates:
-    """Candidate pairs of a corpus given as fingerprints (in any order; ids must be distinct)."""
+def find_candidates(
+    prints: Sequence[DocPrint], settings: CopySettings | None = None, *, workers: int = 1
+) -> Candidates:
+    """Candidate pairs of a corpus given as fingerprints (in any order; ids must be distinct).
+    `workers` processes share the LSH bands and the anchor partitions; the result does not
+    depend on their number."""
     settings = settings or DEFAULTS
     ids = tuple(p.id for p in prints)
     if len(set(ids)) != len(ids):
@@ -301,18 +372,26 @@ def find_candidates(prints: Sequence[DocPrint], settings: CopySettings | None = 
     signatures = np.concatenate([p.signature for p in prints]).reshape(n_docs, -1)
     is_rep = nonempty & (rep_of == np.arange(n_docs))
     usable = np.flatnonzero(is_rep).astype(np.int64)
-    lsh = _expand(lsh_pairs(signatures, usable, settings), rep_of, n_docs, settings.max_exact_group)
-    lsh_index = np.stack((lsh // n_docs, lsh % n_docs), axis=1)
-    lsh_estimate = _estimates(signatures, lsh_index)
-    found_lsh, thinned, tree = len(lsh), 0, None
+    # the bands in parts, one a worker, each thinned at once, so that a story's n copies leave
+    # the steps below about n pairs, not the n²/2 their bands share (and the near duplicates
+    # joined need no anchor pairs)
+    tasks = [
+        partial(_lsh_part, signatures, usable, rep_of, settings, bands)
+        for bands in _band_parts(settings, workers)
+    ]
+    parts = fork_map(tasks, workers)
+    found_lsh = len(distinct_merged([found for found, _, _ in parts]))
+    lsh, at = distinct_inverse(np.concatenate([kept for _, kept, _ in parts]))
+    lsh_estimate = np.empty(len(lsh), dtype=np.float32)
+    lsh_estimate[at] = np.concatenate([estimate for _, _, estimate in parts])
+    del parts
+    tree = None
     if settings.skip_joined_pairs:
-        # thinned at once, so that a story's n copies leave the steps below about n pairs, not
-        # the n²/2 their bands share; the near duplicates joined need no anchor pairs
-        by_lsh = np.full(len(lsh), BY_LSH, dtype=np.uint8)
-        keep, tree = thin(lsh_index, lsh_estimate, by_lsh, n_docs, settings.thin_similarity)
-        lsh, lsh_estimate, thinned = lsh[keep], lsh_estimate[keep], int((~keep).sum())
+        keep, tree = _thin_lsh(lsh, lsh_estimate, n_docs, settings)
+        lsh, lsh_estimate = lsh[keep], lsh_estimate[keep]
+    thinned = found_lsh - len(lsh)
     anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
-    a_codes, a_hits, common = anchor_pairs(prints, settings, anchors, is_rep, tree)
+    a_codes, a_hits, common = anchor_pairs(prints, settings, anchors, is_rep, tree, workers)
     strong = _strong(a_codes, a_hits, anchors, settings)
     anchored = a_codes[strong]
     if len(anchored) and bool(np.any(rep_of != np.arange(n_docs))):
