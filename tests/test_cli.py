@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +16,15 @@ from storyline import __version__
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
 
 
-def cli(*args: str | Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str | Path, ok: bool = True, columns: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = None if columns is None else {**os.environ, "COLUMNS": str(columns)}
     done = subprocess.run(
-        [sys.executable, "-m", "storyline", *map(str, args)], capture_output=True, text=True
+        [sys.executable, "-m", "storyline", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert (done.returncode == 0) == ok, done.stderr + done.stdout
     return done
@@ -135,6 +142,8 @@ def test_search(sample_db: Path) -> None:
             "unknown export format",
         ),
         (("article", "nope", "--db", "{sample}"), "no article with id"),
+        (("copies", "--article", "nope", "--db", "{sample}"), "no article with id"),
+        (("families", "--article", "nope", "--db", "{sample}"), "no article with id"),
     ],
 )
 def test_errors_are_one_line_without_traceback(
@@ -176,6 +185,34 @@ def test_copies_and_diff(sample_db: Path) -> None:
         "diff", "bridge-closure-wire.txt", "almeria-scoop-reprint.txt", "--db", sample_db
     ).stdout
     assert "near_duplicate" in shown
+
+
+def test_copies_and_families_of_one_article(sample_db: Path) -> None:
+    def shown(*args: str) -> list[dict[str, object]]:
+        rows: list[dict[str, object]] = json.loads(cli(*args, "--db", sample_db, "--json").stdout)
+        return rows
+
+    op_ed = "harbor-bridge-op-ed.html"
+    everything = shown("copies")
+    mine = shown("copies", "--article", op_ed)
+    assert mine == [c for c in everything if op_ed in (c["a"], c["b"])] and mine
+    assert len(mine) < len(everything)
+    (family,) = shown("families")
+    assert family["members"] == sorted(
+        ["bridge-closure-wire.txt", "almeria-scoop-reprint.txt", "cws-2025-0304-bridge"]
+    )
+    assert family["canonical"] in family["members"]  # type: ignore[operator]
+    assert shown("families", "--article", "cws-2025-0304-bridge") == [family]
+    assert shown("families", "--article", op_ed) == []  # reuse alone makes no family
+
+
+@pytest.mark.parametrize("command", ["copies", "families", "articles"])
+def test_tables_never_cut_an_id(sample_db: Path, command: str) -> None:
+    """A narrow terminal (or a pipe: 80 columns) folds long ids onto more lines: never '…'."""
+    narrow = cli(command, "--db", sample_db, columns=60).stdout
+    assert "…" not in narrow
+    wide = cli(command, "--db", sample_db, columns=250).stdout
+    assert "almeria-scoop-reprint.txt" in wide
 
 
 def test_stories_and_storylines(sample_db: Path) -> None:

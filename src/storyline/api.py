@@ -55,19 +55,26 @@ class Storyline:
     def quarantine(self) -> list[Rejected]:
         return list(self.store.quarantined())
 
-    def copies(self, min_relation: str | None = None) -> list[Copy]:
-        """Related pairs, strongest relation first in RELATIONS order; `min_relation` keeps
-        that relation and the stronger ones (e.g. "version": exact, near_duplicate, version)."""
-        if min_relation is None:
-            return list(self.store.copies())
-        if min_relation not in RELATIONS:
-            raise InputError(
-                f"unknown relation {min_relation!r}; choose from {', '.join(RELATIONS)}"
-            )
-        return list(self.store.copies(RELATIONS[: RELATIONS.index(min_relation) + 1]))
+    def copies(self, min_relation: str | None = None, article: str | None = None) -> list[Copy]:
+        """Related pairs, by (a, b); `min_relation` keeps that relation and the stronger ones
+        in RELATIONS order (e.g. "version": exact, near_duplicate, version); `article` keeps the
+        pairs of that article."""
+        relations = None
+        if min_relation is not None:
+            if min_relation not in RELATIONS:
+                raise InputError(
+                    f"unknown relation {min_relation!r}; choose from {', '.join(RELATIONS)}"
+                )
+            relations = RELATIONS[: RELATIONS.index(min_relation) + 1]
+        if article is not None:
+            self.store.article(article)  # an unknown id is an error, not an empty answer
+        return list(self.store.copies(relations, article))
 
-    def families(self) -> list[Family]:
-        return list(self.store.families())
+    def families(self, article: str | None = None) -> list[Family]:
+        """Copy families by id, or the one `article` belongs to (none: it has no copies)."""
+        if article is not None:
+            self.store.article(article)
+        return list(self.store.families(article))
 
     def diff(self, a: str, b: str, settings: CopySettings | None = None) -> tuple[Copy, Diff]:
         """Align two articles and say what they share and where they differ (any two ids)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -141,7 +141,7 @@ def articles_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> Non
         if json_out:
             _print_json_array(rows)
             return
-        table = Table("id", "title", "outlet", "published", "chars")
+        table = _table("id", "title", "outlet", "published", "chars")
         for r in rows:
             table.add_row(
                 *(Text(str(r[k] or "")) for k in ("id", "title", "outlet", "published", "chars"))
@@ -171,7 +171,7 @@ def article_cmd(
     out.print(Text(a["text"]))
     if a["removed"]:
         out.print()
-        table = Table(
+        table = _table(
             "rule", "removed text", "kept as", title="removed by cleaning", title_justify="left"
         )
         for r in a["removed"]:
@@ -190,10 +190,15 @@ def quarantine_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> N
     if not rows:
         out.print("nothing quarantined")
         return
-    table = Table("source", "where", "reason")
+    table = _table("source", "where", "reason")
     for r in rows:
         table.add_row(Text(r["source"]), Text(r["locator"]), Text(r["reason"]))
     out.print(table)
+
+
+ArticleOption = Annotated[
+    str | None, typer.Option("--article", metavar="ID", help="Only what concerns this article.")
+]
 
 
 @app.command("copies")
@@ -203,20 +208,41 @@ def copies_cmd(
         str | None,
         typer.Option(help=f"Keep this relation and stronger ones: {', '.join(RELATIONS)}."),
     ] = None,
+    article: ArticleOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """List related pairs: exact copies, near duplicates, versions and partial reuse."""
     with Storyline(db, create=False) as sl:
-        copies = sl.copies(min_relation)
+        copies = sl.copies(min_relation, article)
     if json_out:
-        _print_json([c.to_json() for c in copies])
+        _print_json_array(c.to_json() for c in copies)
         return
-    table = Table("a", "b", "relation", "earlier", "rule", "coverage a/b")
+    table = _table(
+        "a", "b", "relation", "earlier", "rule", "coverage a/b", whole=("relation", "coverage a/b")
+    )
     for c in copies:
         cov = f"{c.similarity.get('coverage_a', 0):.2f} / {c.similarity.get('coverage_b', 0):.2f}"
         table.add_row(
             Text(c.a), Text(c.b), c.relation or "", Text(c.earlier or "unknown"), c.rule, cov
         )
+    out.print(table)
+
+
+@app.command("families")
+def families_cmd(
+    db: DbOption = DEFAULT_DB, article: ArticleOption = None, json_out: JsonOption = False
+) -> None:
+    """List copy families: articles that are copies or versions of one another, each with its
+    canonical member (the earliest published, else the fullest)."""
+    with Storyline(db, create=False) as sl:
+        families = sl.families(article)
+    if json_out:
+        _print_json_array(f.to_json() for f in families)
+        return
+    table = _table("family", "canonical", "chosen as", "members")
+    for f in families:
+        others = [m for m in f.members if m != f.canonical]
+        table.add_row(f.id, Text(f.canonical), f.canonical_rule, Text("\n".join(others)))
     out.print(table)
 
 
@@ -238,8 +264,8 @@ def diff_cmd(
         Text(f"{copy.relation or 'unrelated'} ({copy.rule}); earlier: {copy.earlier or 'unknown'}")
     )
     table = Table(show_lines=True, expand=True)
-    table.add_column(Text(copy.a))  # ids come from input files: never parsed as markup
-    table.add_column(Text(copy.b))
+    table.add_column(Text(copy.a), overflow="fold")  # ids come from input files: never markup
+    table.add_column(Text(copy.b), overflow="fold")
     segments = sorted(
         [
             (p.a_start, "shared", first.text[p.a_start : p.a_end], second.text[p.b_start : p.b_end])
@@ -267,7 +293,7 @@ def stories_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> None
     if json_out:
         _print_json(stories)
         return
-    table = Table("story", "storyline", "articles", "label")
+    table = _table("story", "storyline", "articles", "label")
     for s in stories:
         label = _label(s["label"])
         table.add_row(s["id"], s["storyline_id"] or "", str(len(s["article_ids"])), label)
@@ -308,7 +334,7 @@ def storylines_cmd(db: DbOption = DEFAULT_DB, json_out: JsonOption = False) -> N
     if json_out:
         _print_json(lines)
         return
-    table = Table("storyline", "stories", "label")
+    table = _table("storyline", "stories", "label")
     for line in lines:
         table.add_row(line["id"], ", ".join(line["story_ids"]), _label(line["label"]))
     out.print(table)
@@ -345,6 +371,16 @@ def export_cmd(
     with Storyline(db, create=False) as sl:
         for path in sl.export(fmt, out_dir):
             out.print(Text(str(path)))
+
+
+def _table(*columns: str, whole: Sequence[str] = (), **options: Any) -> Table:
+    """A table whose cells wrap, and fold a word too long for its column (an id, a URL) onto
+    the next line rather than cut it: an id shown is one the user can copy. The `whole`
+    columns (short words of a fixed vocabulary) never wrap."""
+    table = Table(**options)
+    for name in columns:
+        table.add_column(name, overflow="fold", no_wrap=name in whole)
+    return table
 
 
 def _print_json(value: Any) -> None:

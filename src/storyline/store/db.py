@@ -341,18 +341,31 @@ class Store:
 
     # Tables that can grow with the corpus are read as iterators (exports stream them).
 
-    def copies(self, relations: Sequence[str] | None = None) -> Iterator[Copy]:
-        sql = f"SELECT {_COPY_COLUMNS} FROM copies c"
+    def copies(
+        self, relations: Sequence[str] | None = None, article: str | None = None
+    ) -> Iterator[Copy]:
+        """Related pairs by (a, b): of the given `relations`, of one `article`."""
+        where: list[str] = []
         args: list[str] = []
         if relations is not None:
-            sql += f" WHERE relation IN ({','.join('?' * len(relations))})"
-            args = list(relations)
+            where.append(f"relation IN ({','.join('?' * len(relations))})")
+            args += relations
+        if article is not None:
+            where.append("(a = ? OR b = ?)")  # the primary key serves a, an index b
+            args += [article, article]
+        sql = f"SELECT {_COPY_COLUMNS} FROM copies c"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         return map(_copy, self.conn.execute(sql + " ORDER BY a, b", args))
 
-    def families(self) -> Iterator[Family]:
-        for fid, canonical, rule, members in self.conn.execute(
-            "SELECT id, canonical, canonical_rule, members FROM families ORDER BY id"
-        ):
+    def families(self, article: str | None = None) -> Iterator[Family]:
+        """Copy families by id; with `article`, the one it belongs to, if any."""
+        sql = "SELECT id, canonical, canonical_rule, members FROM families"
+        args: tuple[str, ...] = ()
+        if article is not None:
+            sql += " WHERE id = (SELECT family_id FROM family_members WHERE article_id = ?)"
+            args = (article,)
+        for fid, canonical, rule, members in self.conn.execute(sql + " ORDER BY id", args):
             yield Family(fid, canonical, tuple(_loads(members)), rule)
 
     # --- stories -------------------------------------------------------------------------------
