@@ -239,7 +239,7 @@ def families_cmd(
     if json_out:
         _print_json_array(f.to_json() for f in families)
         return
-    table = _table("family", "canonical", "chosen as", "members")
+    table = _table("family", "canonical", "chosen as", "members", whole=("family", "chosen as"))
     for f in families:
         others = [m for m in f.members if m != f.canonical]
         table.add_row(f.id, Text(f.canonical), f.canonical_rule, Text("\n".join(others)))
