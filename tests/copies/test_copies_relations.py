@@ -51,6 +51,21 @@ def test_reprint_retitled_and_trimmed_is_near_duplicate_from_the_fuller_source()
     assert any("said" in e.a_text and "announced" in e.b_text for e in diff.changed)
 
 
+def test_a_shorter_copy_with_body_text_of_its_own_is_not_called_a_trim() -> None:
+    """One text holds the other plus more, but the shorter has a sentence of its own after its
+    lead: an earlier filing the longer one grew from fits as well as a trimmed reprint does, so
+    the direction stays unknown, and says why."""
+    longer = article("gazette-1", BRIDGE, outlet="Port Varo Gazette")
+    own = "Repairs to the two cracked cable anchors are expected to take at least three weeks."
+    shorter = article("wire-1", [*BRIDGE[:3], own], outlet="Coastal Wire")
+    copy, _ = compare(shorter, longer)
+    assert copy.relation == "near_duplicate"
+    assert copy.earlier is None
+    direction = copy.evidence["direction"]
+    assert direction["rule"] == "unknown"
+    assert "15 words in a row of its own after its lead" in direction["why"]
+
+
 def test_version_reordered_with_inserted_paragraph_and_update_note() -> None:
     first = article("gazette-1", BRIDGE, outlet="Port Varo Gazette")
     later_paras = [

@@ -31,9 +31,11 @@ Relation rules, in order (the first that fires decides; `evidence["rule"]` names
 Direction (`evidence["direction"]["rule"]`): `published` times when both are known and differ;
 else a `version_note` on one side only (that side is later); else a `wire_credit` on one side
 naming the other's outlet (the other is the source); else `fuller_source` when one text of a
-near duplicate contains the other plus additions (reprints trim their source); else `unknown`,
-with what was tried. A version contained in a longer one stays unknown without a time or a
-note: an update that added and a refile that cut look the same.
+near duplicate contains the other plus additions (reprints trim their source), and the shorter
+has no run of words of its own longer than an edit (`max_gap_words`) after its lead (a reprint
+may retitle, not add body text); else `unknown`, with what was tried. A version contained in a
+longer one stays unknown without a time or a note: an update that added and a refile that cut
+look the same.
 """
 
 from __future__ import annotations
@@ -248,6 +250,16 @@ def relate(
     return Copy(art_a.id, art_b.id, relation, earlier_id, similarity, al.passages, evidence)
 
 
+def _own_run(al: Alignment, side: str, lead: int) -> int:
+    """The longest run of words of `side` outside every passage, after its first `lead` words:
+    a reprint may retitle its source, not write body text of its own."""
+    outside = ~al.covered(side)[lead:]
+    if not outside.any():
+        return 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], outside.view(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max())
+
+
 def _direction(
     al: Alignment,
     relation: Relation | None,
@@ -290,13 +302,19 @@ def _direction(
             and unique_large >= 1
             and unique_large >= settings.containment_additions * max(min(na, nb), 1)
         )
-        if contains and relation == "near_duplicate":
+        own = _own_run(al, small, settings.lead_slack_words) if contains else 0
+        if contains and relation == "near_duplicate" and own <= settings.max_gap_words:
             return large, {
                 "rule": "fuller_source",
                 "why": f"{large} contains {small} plus {unique_large} more words:"
                 " reprints trim their source",
             }
-        if contains:
+        if contains and relation == "near_duplicate":
+            tried.append(
+                f"{large} contains {small} plus {unique_large} more words, but {small} has"
+                f" {own} words in a row of its own after its lead: not a trimmed copy"
+            )
+        elif contains:
             tried.append(
                 f"{large} contains {small} plus {unique_large} more words, but for a version"
                 " that fits an update that added as well as a refile that cut"
