@@ -16,7 +16,7 @@ import pytest
 from corpus_fixtures import make_corpus
 
 from storyline.api import Storyline
-from storyline.errors import InputError
+from storyline.errors import InputError, NotFoundError
 from storyline.pipeline import BuildSettings, parse_stages
 
 
@@ -205,3 +205,24 @@ def _count_articles(db: Path) -> int:
             conn.close()
     except sqlite3.OperationalError:
         return -1
+
+
+def test_api_streams_copies_and_checks_ids_at_once(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[1] / "examples" / "sample"
+    with Storyline(tmp_path / "s.db") as sl:
+        sl.build([sample])
+        streamed = sl.iter_copies()
+        assert iter(streamed) is streamed  # read from the store as it goes, not gathered first
+        pairs = [(c.a, c.b) for c in streamed]
+        assert [(c.a, c.b) for c in sl.copies()] == pairs
+        assert pairs == sorted(pairs) and pairs
+        op_ed = "harbor-bridge-op-ed.html"
+        assert [(c.a, c.b) for c in sl.copies(article=op_ed)] == [p for p in pairs if op_ed in p]
+        (family,) = sl.families()
+        assert sl.families(article=family.canonical) == [family]
+        with pytest.raises(NotFoundError):
+            sl.iter_copies(article="nope")  # raised by the call, not on the first read
+        with pytest.raises(NotFoundError):
+            sl.families(article="nope")
+        with pytest.raises(InputError):
+            sl.copies("copy")

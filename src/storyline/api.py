@@ -56,9 +56,16 @@ class Storyline:
         return list(self.store.quarantined())
 
     def copies(self, min_relation: str | None = None, article: str | None = None) -> list[Copy]:
-        """Related pairs, by (a, b); `min_relation` keeps that relation and the stronger ones
-        in RELATIONS order (e.g. "version": exact, near_duplicate, version); `article` keeps the
+        """Related pairs, by (a, b); `min_relation` keeps that relation and the stronger ones in
+        RELATIONS order (e.g. "version": exact, near_duplicate, version); `article` keeps the
         pairs of that article."""
+        return list(self.iter_copies(min_relation, article))
+
+    def iter_copies(
+        self, min_relation: str | None = None, article: str | None = None
+    ) -> Iterator[Copy]:
+        """`copies`, streamed from the store (read them before the store closes); a bad
+        relation or an unknown article raises at once, not on the first read."""
         relations = None
         if min_relation is not None:
             if min_relation not in RELATIONS:
@@ -67,8 +74,8 @@ class Storyline:
                 )
             relations = RELATIONS[: RELATIONS.index(min_relation) + 1]
         if article is not None:
-            self.store.article(article)  # an unknown id is an error, not an empty answer
-        return list(self.store.copies(relations, article))
+            self.store.article(article)
+        return self.store.copies(relations, article)
 
     def families(self, article: str | None = None) -> list[Family]:
         """Copy families by id, or the one `article` belongs to (none: it has no copies)."""

@@ -213,18 +213,26 @@ def copies_cmd(
 ) -> None:
     """List related pairs: exact copies, near duplicates, versions and partial reuse."""
     with Storyline(db, create=False) as sl:
-        copies = sl.copies(min_relation, article)
-    if json_out:
-        _print_json_array(c.to_json() for c in copies)
-        return
-    table = _table(
-        "a", "b", "relation", "earlier", "rule", "coverage a/b", whole=("relation", "coverage a/b")
-    )
-    for c in copies:
-        cov = f"{c.similarity.get('coverage_a', 0):.2f} / {c.similarity.get('coverage_b', 0):.2f}"
-        table.add_row(
-            Text(c.a), Text(c.b), c.relation or "", Text(c.earlier or "unknown"), c.rule, cov
+        copies = sl.iter_copies(min_relation, article)
+        if json_out:
+            _print_json_array(c.to_json() for c in copies)
+            return
+        table = _table(
+            "a",
+            "b",
+            "relation",
+            "earlier",
+            "rule",
+            "coverage a/b",
+            whole=("relation", "coverage a/b"),
         )
+        for c in copies:
+            cov = (
+                f"{c.similarity.get('coverage_a', 0):.2f} / {c.similarity.get('coverage_b', 0):.2f}"
+            )
+            table.add_row(
+                Text(c.a), Text(c.b), c.relation or "", Text(c.earlier or "unknown"), c.rule, cov
+            )
     out.print(table)
 
 
@@ -236,13 +244,13 @@ def families_cmd(
     canonical member (the earliest published, else the fullest)."""
     with Storyline(db, create=False) as sl:
         families = sl.families(article)
-    if json_out:
-        _print_json_array(f.to_json() for f in families)
-        return
-    table = _table("family", "canonical", "chosen as", "members", whole=("family", "chosen as"))
-    for f in families:
-        others = [m for m in f.members if m != f.canonical]
-        table.add_row(f.id, Text(f.canonical), f.canonical_rule, Text("\n".join(others)))
+        if json_out:
+            _print_json_array(f.to_json() for f in families)
+            return
+        table = _table("family", "canonical", "chosen as", "members", whole=("family", "chosen as"))
+        for f in families:
+            others = [m for m in f.members if m != f.canonical]
+            table.add_row(f.id, Text(f.canonical), f.canonical_rule, Text("\n".join(others)))
     out.print(table)
 
 
