@@ -253,11 +253,13 @@ def relate(
 def _own_run(al: Alignment, side: str, lead: int) -> int:
     """The longest run of words of `side` outside every passage, after its first `lead` words:
     a reprint may retitle its source, not write body text of its own."""
-    outside = ~al.covered(side)[lead:]
-    if not outside.any():
-        return 0
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], outside.view(np.int8), [0]))))
-    return int((edges[1::2] - edges[::2]).max())
+    a = side == "a"
+    words = len(al.a.tokens if a else al.b.tokens)
+    longest, at = 0, lead
+    for start, end in sorted((p.a0, p.a1) if a else (p.b0, p.b1) for p in al.token_passages):
+        longest = max(longest, start - at)
+        at = max(at, end)
+    return max(longest, words - at)
 
 
 def _direction(
@@ -302,14 +304,15 @@ def _direction(
             and unique_large >= 1
             and unique_large >= settings.containment_additions * max(min(na, nb), 1)
         )
-        own = _own_run(al, small, settings.lead_slack_words) if contains else 0
-        if contains and relation == "near_duplicate" and own <= settings.max_gap_words:
+        trim = contains and relation == "near_duplicate"
+        own = _own_run(al, small, settings.lead_slack_words) if trim else 0
+        if trim and own <= settings.max_gap_words:
             return large, {
                 "rule": "fuller_source",
                 "why": f"{large} contains {small} plus {unique_large} more words:"
                 " reprints trim their source",
             }
-        if contains and relation == "near_duplicate":
+        if trim:
             tried.append(
                 f"{large} contains {small} plus {unique_large} more words, but {small} has"
                 f" {own} words in a row of its own after its lead: not a trimmed copy"
