@@ -240,8 +240,7 @@ def copies_cmd(
 def families_cmd(
     db: DbOption = DEFAULT_DB, article: ArticleOption = None, json_out: JsonOption = False
 ) -> None:
-    """List copy families: articles that are copies or versions of one another, each with its
-    canonical member (the earliest published, else the fullest)."""
+    """List copy families and their canonical member: the earliest published, else the fullest."""
     with Storyline(db, create=False) as sl:
         families = sl.families(article)
         if json_out:
