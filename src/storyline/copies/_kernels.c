@@ -832,8 +832,8 @@ PyDoc_STRVAR(argsort_doc,
              "native int64 bytes. Keys whose top bit varies (hashes) are sorted as ngram_index\n"
              "sorts a text's n-grams (dealt by their top bits into about one bucket a key); other\n"
              "keys (pair codes, float bits) by an LSD radix sort of 8-bit digits, skipping digits\n"
-             "all keys share. numpy's stable argsort of 64-bit keys is a merge\n"
-             "sort, several times slower on the millions of band keys and anchors a large corpus has.");
+             "all keys share. numpy's stable argsort of 64-bit keys is a merge sort, several times\n"
+             "slower on the millions of band keys and anchors a large corpus has.");
 
 /* Sorts `items` stably by an LSD radix sort of 8-bit digits, the digit counts taken in one
    pass; `spare` is as long. Returns the array that holds the result. */

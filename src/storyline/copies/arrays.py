@@ -57,8 +57,6 @@ def distinct(values: A) -> A:
 def distinct_merged(parts: list[A]) -> A:
     """The distinct values of several sorted arrays: a stable sort of their concatenation is a
     merge of its sorted runs (timsort), far cheaper than sorting anew."""
-    if len(parts) == 1:
-        return distinct(parts[0])
     ordered = np.sort(np.concatenate(parts), kind="stable")
     return ordered[_firsts(ordered)]
 

@@ -245,18 +245,23 @@ def _lsh_part(
     n_docs = len(signatures)
     found = lsh_pairs(signatures, usable, settings, bands)
     codes = _expand(found, rep_of, n_docs, settings.max_exact_group)
-    estimate = _estimates(signatures, np.stack((codes // n_docs, codes % n_docs), axis=1))
+    index = _index(codes, n_docs)
+    estimate = _estimates(signatures, index)
     if not settings.skip_joined_pairs:
         return codes, codes, estimate
-    keep, _ = _thin_lsh(codes, estimate, n_docs, settings)
+    keep, _ = _thin_lsh(index, estimate, n_docs, settings)
     return codes, codes[keep], estimate[keep]
 
 
+def _index(codes: I64, n_docs: int) -> I64:
+    """Pair codes i * n_docs + j as (i, j) rows."""
+    return np.stack((codes // n_docs, codes % n_docs), axis=1)
+
+
 def _thin_lsh(
-    codes: I64, estimate: npt.NDArray[np.float32], n_docs: int, settings: CopySettings
+    index: I64, estimate: npt.NDArray[np.float32], n_docs: int, settings: CopySettings
 ) -> tuple[npt.NDArray[np.bool_], I64]:
-    index = np.stack((codes // n_docs, codes % n_docs), axis=1)
-    by_lsh = np.full(len(codes), BY_LSH, dtype=np.uint8)
+    by_lsh = np.full(len(index), BY_LSH, dtype=np.uint8)
     return thin(index, estimate, by_lsh, n_docs, settings.thin_similarity)
 
 
@@ -322,6 +327,8 @@ def _anchor_groups(
     """(pair codes, shared anchor counts, common anchors) of each non-empty partition, whose
     entries are `by_part[bounds[k] : bounds[k + 1]]`."""
     out = []
+    all_pairs, window = settings.group_all_pairs, settings.group_window
+    empty = np.zeros(0, dtype=np.int64)
     for lo, hi in pairwise(bounds):
         if lo == hi:
             continue
@@ -335,9 +342,7 @@ def _anchor_groups(
         if tree is not None:  # an anchor found in one tree only would give no pair: skip it
             label = tree[d]
             rare &= np.minimum.reduceat(label, starts) != np.maximum.reduceat(label, starts)
-        all_pairs, window = settings.group_all_pairs, settings.group_window
         c = _pair_codes(d, starts[rare], lengths[rare], n_docs, all_pairs, window, tree)
-        empty = np.zeros(0, dtype=np.int64)
         u, n = distinct_counts(c) if len(c) else (empty, empty)
         out.append((u, n.astype(np.int64), common))
     return out
@@ -387,7 +392,7 @@ def find_candidates(
     del parts
     tree = None
     if settings.skip_joined_pairs:
-        keep, tree = _thin_lsh(lsh, lsh_estimate, n_docs, settings)
+        keep, tree = _thin_lsh(_index(lsh, n_docs), lsh_estimate, n_docs, settings)
         lsh, lsh_estimate = lsh[keep], lsh_estimate[keep]
     thinned = found_lsh - len(lsh)
     anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
@@ -417,7 +422,7 @@ def find_candidates(
     found = pos < len(uniq)
     found[found] = uniq[pos[found]] == a_codes[found]
     hits[pos[found]] = a_hits[found]
-    pairs = np.stack((uniq // n_docs, uniq % n_docs), axis=1).astype(np.int64)
+    pairs = _index(uniq, n_docs)
     # their estimates are known: `lsh` is distinct and sorted, so uniq[from_lsh] is `lsh`
     from_lsh = (by & BY_LSH) != 0
     estimate = np.empty(len(pairs), dtype=np.float32)
