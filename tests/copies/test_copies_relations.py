@@ -333,6 +333,27 @@ def test_ocr_misreads_at_the_edges_are_aligned_to_the_edges() -> None:
     assert ("locbook", "logbook") in [(e.b_text, e.a_text) for e in diff.changed]
 
 
+def test_a_long_misread_stretch_with_split_and_joined_words_is_bridged() -> None:
+    # OCR at its worst for 36 words in the middle: every other word misread, and words split
+    # ("ha rbour") or run together ("ofthe"), so no five clean words in a row make a seed, and
+    # the stretch has another number of words in the scan
+    words = " ".join(BRIDGE).split(" ")
+    start, end = 60, 96
+    scan = []
+    for k, w in enumerate(words):
+        if start <= k < end and k % 2:
+            w = w[:2] + "c" + w[3:] if k % 4 == 1 or len(w) < 4 else w[:2] + " " + w[2:]
+        if start <= k < end and k % 7 == 0 and scan:
+            scan[-1] += w  # run together with the word before
+        else:
+            scan.append(w)
+    assert len(" ".join(scan).split(" ")) != len(words)
+    copy, _ = compare(article("wire", [" ".join(words)]), article("scan", [" ".join(scan)]))
+    assert len(copy.passages) == 1, copy.passages
+    assert min(copy.similarity["coverage_a"], copy.similarity["coverage_b"]) > 0.95
+    assert copy.relation == "near_duplicate", copy.evidence["why"]
+
+
 def test_an_edit_at_a_passage_edge_is_not_aligned_through() -> None:
     # the same event retold in the lead: "the mayor sent the union" shares short runs with
     # "mayor Ines Abernathy sent the dockers union", but words stand on one side only

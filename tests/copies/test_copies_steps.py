@@ -26,7 +26,7 @@ from storyline.copies import (
     relate_candidates,
     tokenize,
 )
-from storyline.copies.align import Text, _alike, _blocks, align_articles, align_texts
+from storyline.copies.align import Text, _alike, _blocks, align_articles, align_texts, chain_limits
 from storyline.copies.arrays import in_sorted
 from storyline.copies.candidates import BY_EXACT, BY_LSH, thin
 from storyline.copies.fingerprints import estimate_jaccard
@@ -281,7 +281,7 @@ def test_flanks_only_grow_the_passages_the_seeds_give() -> None:
     # random texts over a small vocabulary, B edited and misread from A: every passage chained
     # from the seeds alone lies inside a passage of the final alignment
     settings = CopySettings()
-    limits = (settings.max_gap_words, settings.fuzzy_gap_words, settings.min_passage_words, 5, 4)
+    limits = chain_limits(settings)
     rng = random.Random(5)
     vocabulary = [f"w{k}" for k in range(20)]
     none = np.zeros(0, dtype=np.uint64)

@@ -326,7 +326,7 @@ def _reference_passages(
     quads: list[list[int]], a: tuple, b: tuple, common: np.ndarray, limits: tuple, alike
 ) -> tuple[list[list[int]], list[list[int]], int, int]:
     """align.py's steps 3 and 4 in plain Python, as `_kernels.passages` reports them."""
-    gap, fuzzy, min_words, n, modulo = limits
+    gap, fuzzy, slot_words, min_words, n, modulo = limits
     fuzzy = max(gap, fuzzy)
     (hash_a, num_a, quote_a, grams_a), (hash_b, num_b, quote_b, _) = a, b
     anchor_a = anchor_sample(grams_a, modulo) & (len(common) > 0)  # fingerprints' own rule
@@ -352,9 +352,12 @@ def _reference_passages(
                 continue
             ga, gb = ga + over, gb + over
             if ga > gap or gb > gap:
-                if ga > fuzzy or gb > fuzzy or abs(ga - gb) > gap:
+                if ga > fuzzy or gb > fuzzy or abs(ga - gb) > gap + max(ga, gb) // 4:
                     continue
                 if best is not None and ga + gb >= score:
+                    continue
+                longer = ga > slot_words or gb > slot_words
+                if longer and clash(c["end"][0], a0 + over, c["end"][1], b0 + over):
                     continue
                 if not alike(c["end"][0], a0 + over, c["end"][1], b0 + over):
                     continue
@@ -414,7 +417,7 @@ def _reference_passages(
         slots += [(p[1], q[0], p[3], q[2]) for p, q in itertools.pairwise(rows) if q[2] >= p[3]]
         slots.append((rows[-1][1], len(hash_a), rows[-1][3], len(hash_b)))
         for a0, a1, b0, b1 in slots:
-            if 0 < a1 - a0 <= fuzzy and 0 < b1 - b0 <= fuzzy:
+            if 0 < a1 - a0 <= slot_words and 0 < b1 - b0 <= slot_words:
                 total += clash(a0, a1, b0, b1)
     return rows, [x for r in rows for x in blocks[r[0]]], total, agree
 
@@ -441,6 +444,7 @@ def test_passages_chain_blocks_as_the_python_definition_does() -> None:
         quads = _kernels.blocks(*a_index, seeds_b, repeats_b, seeds_b[order], order, 3, n)
         limits = (
             int(rng.integers(0, 4)),
+            int(rng.integers(0, 10)),
             int(rng.integers(0, 10)),
             int(rng.integers(1, 6)),
             n,
@@ -470,7 +474,7 @@ def test_passages_refuses_bad_input_and_passes_on_errors() -> None:
     flags = np.zeros(10, dtype=np.bool_)
     side = (words, flags, flags, words[:6])
     none = words[:0]
-    limits = (1, 1, 1, 5, 1)
+    limits = (1, 1, 1, 1, 5, 1)
     inside = np.array([0, 10, 0, 10], dtype=np.int64).tobytes()
     outside = np.array([0, 11, 0, 10], dtype=np.int64).tobytes()
     with pytest.raises(ValueError, match="outside its text"):
@@ -485,7 +489,7 @@ def test_passages_refuses_bad_input_and_passes_on_errors() -> None:
 
     two = np.array([0, 3, 0, 3, 6, 8, 8, 10], dtype=np.int64).tobytes()  # a gap of 3 and 5
     with pytest.raises(RuntimeError, match="alike failed"):
-        _kernels.passages(two, side, side, none, (2, 8, 1, 5, 1), fails)
+        _kernels.passages(two, side, side, none, (2, 8, 8, 1, 5, 1), fails)
 
 
 def _within(k: int, limit: int, step: int) -> bool:
@@ -571,7 +575,7 @@ def test_flanks_extend_passages_as_the_python_definition_does() -> None:
         def alike(a0: int, a1: int, b0: int, b1: int) -> bool:
             return (a0 * 7 + a1 * 5 + b0 * 3 + b1) % 3 != 0  # deterministic, either way
 
-        rows, *_ = _kernels.passages(quads, *sides, none, (3, 3, 4, 4, 1), alike)
+        rows, *_ = _kernels.passages(quads, *sides, none, (3, 3, 3, 4, 4, 1), alike)
         gap = int(rng.integers(0, 5))
 
         def misread(*skipped: int) -> bool:

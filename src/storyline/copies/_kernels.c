@@ -1334,7 +1334,8 @@ static int read_alike(PyObject *alike, int64_t a0, int64_t a1, int64_t b0, int64
 /* Chains `links` (blocks in (a0, b0) order) as align.py's module docstring says; returns the
    number of chains, -1 on an error. */
 static Py_ssize_t chain_blocks(const int64_t *quads, Py_ssize_t count, const Side *a, const Side *b,
-                               int64_t gap, int64_t fuzzy, PyObject *alike, Chain *chains, Link *links,
+                               int64_t gap, int64_t fuzzy, int64_t slot_words, PyObject *alike,
+                               Chain *chains, Link *links,
                                Py_ssize_t *active, int64_t *conflicts) {
     Py_ssize_t nchains = 0, nactive = 0;
     for (Py_ssize_t k = 0; k < count; k++) {
@@ -1356,8 +1357,15 @@ static Py_ssize_t chain_blocks(const int64_t *quads, Py_ssize_t count, const Sid
                 continue;
             ga += over;
             gb += over;
-            if (ga > gap || gb > gap) { /* bridged only when both gaps read alike */
-                if (ga > fuzzy || gb > fuzzy || llabs(ga - gb) > gap || (best >= 0 && ga + gb >= score))
+            if (ga > gap || gb > gap) { /* bridged only when both gaps read alike, and are about
+                                           as long (give or take the words OCR splits or joins) */
+                if (ga > fuzzy || gb > fuzzy || llabs(ga - gb) > gap + (ga > gb ? ga : gb) / 4 ||
+                    (best >= 0 && ga + gb >= score))
+                    continue;
+                /* a gap longer than a slot is bridged only with the same figures: past that
+                   length a template report's wording reads alike around other numbers */
+                if ((ga > slot_words || gb > slot_words) &&
+                    number_conflict(a, b, ch->a1, blk[0] + over, ch->b1, blk[2] + over))
                     continue;
                 int yes = read_alike(alike, ch->a1, blk[0] + over, ch->b1, blk[2] + over);
                 if (yes < 0)
@@ -1424,16 +1432,16 @@ PyDoc_STRVAR(passages_doc,
              "Chains exact blocks (`quads`, as `blocks` gives them) into passages and keeps the\n"
              "longest that do not overlap, as align.py says. `a`, `b`: (hashes, numeric, quoted,\n"
              "grams) of each text; `common`: the corpus's boilerplate anchors, sorted uint64;\n"
-             "`limits`: (max_gap_words, fuzzy_gap_words, min_passage_words, ngram_words,\n"
-             "anchor_modulo); `alike(a0, a1, b0, b1)`: whether two longer gaps read alike. `rows`: int64 rows of 12 per kept passage in (a0, b0) order: a0 a1 b0 b1\n"
+             "`limits`: (max_gap_words, fuzzy_gap_words, number_slot_words, min_passage_words,\n"
+             "ngram_words, anchor_modulo); `alike(a0, a1, b0, b1)`: whether two longer gaps read alike. `rows`: int64 rows of 12 per kept passage in (a0, b0) order: a0 a1 b0 b1\n"
              "matched solid conflicts quotes_a quotes_b anchors commons blocks (the counts of quoted\n"
              "words, and of anchors and boilerplate anchors over its n-gram positions); `blocks`:\n"
              "their blocks' quads, passage after passage; `conflicts`: number conflicts of every\n"
              "chain and of the slots around the kept passages; `agree`: numbers inside their blocks.");
 
 static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    long long gap, fuzzy, min_words, n, modulo;
-    if (nargs != 6 || !PyArg_ParseTuple(args[4], "LLLLL", &gap, &fuzzy, &min_words, &n, &modulo)) {
+    long long gap, fuzzy, slot_words, min_words, n, modulo;
+    if (nargs != 6 || !PyArg_ParseTuple(args[4], "LLLLLL", &gap, &fuzzy, &slot_words, &min_words, &n, &modulo)) {
         if (!PyErr_Occurred())
             PyErr_SetString(PyExc_TypeError, "passages() takes 6 arguments");
         return NULL;
@@ -1474,7 +1482,7 @@ static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t narg
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t nchains = chain_blocks(quads, count, &a, &b, gap, fuzzy, args[5], chains, links, active, &conflicts);
+    Py_ssize_t nchains = chain_blocks(quads, count, &a, &b, gap, fuzzy, slot_words, args[5], chains, links, active, &conflicts);
     if (nchains < 0)
         goto done;
     /* each chain's links, in the order they were placed: chain c's at place[chains[c].first..] */
@@ -1515,7 +1523,7 @@ static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t narg
         memcpy(row, values, sizeof values);
     }
     qsort(rows, (size_t)nrows, sizeof(int64_t) * ROW, by_a0); /* kept passages never share an a0 */
-    conflicts += slot_conflicts(rows, nrows, &a, &b, fuzzy);
+    conflicts += slot_conflicts(rows, nrows, &a, &b, slot_words);
     /* the chain in each row's last column becomes its count of blocks, listed in order */
     for (Py_ssize_t r = 0; r < nrows; r++) {
         const Chain *ch = &chains[rows[r * ROW + ROW - 1]];

@@ -47,7 +47,7 @@ def passages(
     a: tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]],
     b: tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]],
     common: NDArray[Any],
-    limits: tuple[int, int, int, int, int],
+    limits: tuple[int, int, int, int, int, int],
     alike: Callable[[int, int, int, int], bool],
     /,
 ) -> tuple[bytes, bytes, int, int]: ...

@@ -6,15 +6,18 @@
 3. Passages: blocks are chained in reading order of A; a block continues a passage when it
    starts at most `max_gap_words` after the passage's end in both texts, so a small edit
    ("said" -> "told", a dropped clause, a changed spelling) stays inside one passage. A longer
-   gap (up to `fuzzy_gap_words`, about as long on both sides) is bridged when the two gaps read
+   gap (up to `fuzzy_gap_words`, about as long on both sides: within `max_gap_words` and a
+   quarter of the longer, as OCR splits and joins words) is bridged when the two gaps read
    alike (rapidfuzz character similarity >= `fuzzy_gap_similarity`): OCR noise and respelling,
    not an inserted paragraph. A block that jumps back in B starts a new passage, so reordered
    paragraphs align as separate passages and inserted paragraphs are simply left out.
    A gap where both texts hold numbers and the numbers differ is bridged but counted as a
    number conflict, and the passage's `solid_words` is its longest stretch free of conflicts
-   (recurring template reports share their wording, not their figures). Short unaligned slots
-   that correspond in both texts (before the first passage, after the last, between
-   consecutive passages) are checked for differing numbers the same way.
+   (recurring template reports share their wording, not their figures); a gap longer than
+   `number_slot_words` is not bridged at all then (a template's wording reads alike for long
+   stretches around its other figures). Unaligned slots of up
+   to `number_slot_words` that correspond in both texts (before the first passage, after the
+   last, between consecutive passages) are checked for differing numbers the same way.
 4. Overlapping passages are resolved greedily, longest first; passages under
    `min_passage_words` matched words are dropped.
 5. Flanks: a seed needs `seed_words` clean words in a row, which OCR noise rarely leaves, so
@@ -262,6 +265,18 @@ def _misread_gap(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> 
     return 2 * misread > differ
 
 
+def chain_limits(settings: CopySettings) -> tuple[int, int, int, int, int, int]:
+    """The settings `_kernels.passages` chains blocks by, in its order."""
+    return (
+        settings.max_gap_words,
+        settings.fuzzy_gap_words,
+        settings.number_slot_words,
+        settings.min_passage_words,
+        settings.ngram_words,
+        settings.anchor_modulo,
+    )
+
+
 def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = None) -> Alignment:
     """Align two texts (see the module docstring). `common`: the boilerplate anchors of the
     corpus (sorted), if known. Steps 3 to 5 run in C (`_kernels.passages`, `_kernels.flanks`),
@@ -274,13 +289,7 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
     def misread(a0: int, a1: int, b0: int, b1: int) -> bool:
         return _misread_gap(ta.words[a0:a1], tb.words[b0:b1], settings)
 
-    limits = (
-        settings.max_gap_words,
-        settings.fuzzy_gap_words,
-        settings.min_passage_words,
-        settings.ngram_words,
-        settings.anchor_modulo,
-    )
+    limits = chain_limits(settings)
     boilerplate = _NO_BOILERPLATE if common is None else common
     seeded = _blocks(a, b, settings)
     rows, quads, conflicts, agree = _kernels.passages(

@@ -77,10 +77,14 @@ class CopySettings:
     max_gap_words: int = 8
     """Seeds this close in both texts are merged into one passage across the small edit between;
     a passage's flank skips at most this many misread words to its next run of equal words."""
-    fuzzy_gap_words: int = 24
-    """Longer gaps (up to this many words) are bridged when both sides read alike."""
+    fuzzy_gap_words: int = 48
+    """Longer gaps (up to this many words) are bridged when both sides read alike (OCR noise
+    leaves few seeds: a gap of 30 words is common where a quarter of the words are misread)."""
     fuzzy_gap_similarity: float = 0.7
     """Character similarity (rapidfuzz ratio / 100) at which two gaps read alike."""
+    number_slot_words: int = 24
+    """Unaligned slots up to this many words on both sides, in the same place in both texts
+    (before the first passage, between two, after the last), are checked for differing numbers."""
     max_seed_repeats: int = 4
     """An n-gram occurring more often than this within one text is not used as a seed."""
     min_passage_words: int = 8
@@ -146,6 +150,7 @@ class CopySettings:
         for name in (
             "max_gap_words",
             "fuzzy_gap_words",
+            "number_slot_words",
             "lead_slack_words",
             "version_unique_words",
             "seed",
