@@ -354,6 +354,46 @@ def test_a_long_misread_stretch_with_split_and_joined_words_is_bridged() -> None
     assert copy.relation == "near_duplicate", copy.evidence["why"]
 
 
+def _misread_word(word: str) -> str:
+    """An OCR misreading: the third letter seen as a "c" (or an "e" where it was one)."""
+    if len(word) < 3 or not word[2].isalpha():
+        return word + "c"
+    return word[:2] + ("e" if word[2] == "c" else "c") + word[3:]
+
+
+def test_a_figure_misread_amid_misread_words_is_no_correction() -> None:
+    words = " ".join(BRIDGE).split(" ")
+    # a scan: every seventh word misread, and one figure with them ("96" read as "86")
+    scan = [_misread_word(w) if k % 7 == 3 else w for k, w in enumerate(words)]
+    scan = ["86" if w == "96" else w for w in scan]
+    copy, _ = compare(article("wire", [" ".join(words)]), article("scan", [" ".join(scan)]))
+    assert copy.similarity["numbers_conflict"] >= 1
+    assert copy.evidence["checks"]["misread_words"] > copy.similarity["numbers_conflict"]
+    assert copy.relation == "near_duplicate", copy.evidence["checks"]
+    # the same figure changed in an intact text is a correction: a version
+    fixed = " ".join("86" if w == "96" else w for w in words)
+    corrected, _ = compare(article("wire", [" ".join(words)]), article("fixed", [fixed]))
+    assert corrected.relation == "version"
+    assert "numbers_changed" in corrected.evidence["checks"]["version_signals"]
+
+
+def test_a_lead_too_garbled_to_align_is_no_edit_on_both_sides() -> None:
+    words = " ".join(BRIDGE).split(" ")
+    lead = 24  # every word of the lead misread: no seed, no run of equal words to grow into
+    scan = [_misread_word(w) if k < lead else w for k, w in enumerate(words)]
+    copy, _ = compare(article("wire", [" ".join(words)]), article("scan", [" ".join(scan)]))
+    shorter = min(copy.similarity["words_a"], copy.similarity["words_b"])
+    assert shorter - max(p.words for p in copy.passages) >= 20  # the lead is not aligned
+    assert copy.evidence["checks"]["misread_slot_words"][0] >= lead - 2
+    assert copy.relation == "near_duplicate", copy.evidence["checks"]
+    # a lead rewritten in other words is an edit on both sides: a version
+    other = filler(random.Random(3), lead).split(" ")
+    rewritten = " ".join(other + words[lead:])
+    edited, _ = compare(article("wire", [" ".join(words)]), article("edit", [rewritten]))
+    assert "edited_both_sides" in edited.evidence["checks"]["version_signals"]
+    assert edited.relation == "version"
+
+
 def test_an_edit_at_a_passage_edge_is_not_aligned_through() -> None:
     # the same event retold in the lead: "the mayor sent the union" shares short runs with
     # "mayor Ines Abernathy sent the dockers union", but words stand on one side only

@@ -218,6 +218,27 @@ def misread_words(al: Alignment, settings: CopySettings) -> int:
     return total
 
 
+def misread_slots(al: Alignment, settings: CopySettings) -> tuple[int, int]:
+    """Words of A and of B in unaligned slots that correspond (before the first passage, between
+    two that follow each other in both texts, after the last) and read alike as bridged gaps do
+    (up to `fuzzy_gap_words`, about as long, character similarity): text OCR garbled past
+    aligning, not an edit."""
+    ta, tb = al.a.tokens, al.b.tokens
+    spans = sorted(p[:4] for p in al.token_passages)
+    ends = [(0, 0, 0, 0), *spans, (len(ta), len(ta), len(tb), len(tb))]
+    in_a = in_b = 0
+    for (_, a0, _, b0), (a1, _, b1, _) in itertools.pairwise(ends):
+        la, lb = a1 - a0, b1 - b0
+        if (
+            0 < la <= settings.fuzzy_gap_words
+            and 0 < lb <= settings.fuzzy_gap_words
+            and abs(la - lb) <= settings.max_gap_words + max(la, lb) // 4
+            and _alike(ta, tb, a0, a1, b0, b1, settings)
+        ):
+            in_a, in_b = in_a + la, in_b + lb
+    return in_a, in_b
+
+
 def _unshared(words: list[str], other: list[str]) -> list[str]:
     """`words` less as many of each as `other` holds (gaps are a few words long)."""
     rest = list(other)

@@ -17,9 +17,11 @@ Relation rules, in order (the first that fires decides; `evidence["rule"]` names
   `lead_of_longer` - the shorter text is covered >= `contained_coverage` and its match starts
   at the beginning of both (a first take, or a trimmed copy of a longer story);
   `mostly_shared` - both texts are covered >= `mostly_shared_coverage` (an edited version).
-  A copy is a **version** when an edit shows: a version note, corrected numbers, the same
-  outlet (the publisher's own refile), or unaligned material on both sides
-  (>= `version_unique_words` each); otherwise a **near_duplicate** (a reprint).
+  A copy is a **version** when an edit shows: a version note, corrected numbers (more of them
+  than misread words, as for templates: an OCR'd reprint misreads figures like words), the
+  same outlet (the publisher's own refile), or unaligned material on both sides
+  (>= `version_unique_words` each, less the slots that read alike: text too garbled to align);
+  otherwise a **near_duplicate** (a reprint).
 * `shared_passage` - a passage of >= `partial_min_words` matched words (without a differing
   figure among them) that is neither a shared quotation (mostly inside quotation marks in both
   texts) nor boilerplate: **partial_reuse**.
@@ -44,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.copies.align import Alignment, Text, misread_words
+from storyline.copies.align import Alignment, Text, misread_slots, misread_words
 from storyline.copies.fingerprints import minhash, shingles_of
 from storyline.copies.metadata import earlier_by_time, wire_credits
 from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation
@@ -168,11 +170,18 @@ def relate(
         if notes_a or notes_b:
             signals.append("version_note")
         if al.numbers_conflict:
-            signals.append("numbers_changed")
+            if "misread_words" not in checks:
+                checks["misread_words"] = misread_words(al, settings)
+            # as for templates: figures misread no more often than words are OCR noise
+            if al.numbers_conflict >= settings.template_misread_ratio * checks["misread_words"]:
+                signals.append("numbers_changed")
         if art_a.outlet and art_b.outlet and art_a.outlet.casefold() == art_b.outlet.casefold():
             signals.append("same_outlet")
         if min(unique_a, unique_b) >= settings.version_unique_words:
-            signals.append("edited_both_sides")
+            misread_a, misread_b = misread_slots(al, settings)
+            checks["misread_slot_words"] = [misread_a, misread_b]
+            if min(unique_a - misread_a, unique_b - misread_b) >= settings.version_unique_words:
+                signals.append("edited_both_sides")
         checks["version_signals"] = signals
         relation = "version" if signals else "near_duplicate"
         rule = copy_rule
