@@ -332,12 +332,16 @@ def _reference_passages(
     anchor_a = anchor_sample(grams_a, modulo) & (len(common) > 0)  # fingerprints' own rule
     common_a = anchor_a & np.isin(grams_a, common)
 
-    def clash(a0: int, a1: int, b0: int, b1: int) -> int:
+    def figures(a0: int, a1: int, b0: int, b1: int) -> tuple[int, int]:
+        """(differing, same) numbers of a gap; both 0 unless both sides hold numbers."""
         xa = Counter(int(hash_a[i]) for i in range(a0, a1) if num_a[i])
         xb = Counter(int(hash_b[j]) for j in range(b0, b1) if num_b[j])
         if not xa or not xb:
-            return 0
-        return max(sum((xa - xb).values()), sum((xb - xa).values()))
+            return 0, 0
+        return max(sum((xa - xb).values()), sum((xb - xa).values())), sum((xa & xb).values())
+
+    def clash(a0: int, a1: int, b0: int, b1: int) -> int:
+        return figures(a0, a1, b0, b1)[0]
 
     chains: list[dict] = []  # blocks, breaks (block indexes after a conflict), conflicts, end
     active: list[dict] = []
@@ -356,8 +360,8 @@ def _reference_passages(
                     continue
                 if best is not None and ga + gb >= score:
                     continue
-                longer = ga > slot_words or gb > slot_words
-                if longer and clash(c["end"][0], a0 + over, c["end"][1], b0 + over):
+                differ, same = figures(c["end"][0], a0 + over, c["end"][1], b0 + over)
+                if (ga > slot_words or gb > slot_words) and differ > same:
                     continue
                 if not alike(c["end"][0], a0 + over, c["end"][1], b0 + over):
                     continue
@@ -369,7 +373,9 @@ def _reference_passages(
             chains.append(chain)
             active.append(chain)
             continue
-        found = clash(best["end"][0], block[0], best["end"][1], block[2])
+        ga, gb = block[0] - best["end"][0], block[2] - best["end"][1]
+        longer = ga > slot_words or gb > slot_words
+        found = 0 if longer else clash(best["end"][0], block[0], best["end"][1], block[2])
         if found:
             total += found
             best["conflicts"] += found

@@ -1276,8 +1276,12 @@ static Py_ssize_t numbers_in(const Side *s, int64_t start, int64_t end) {
 }
 
 /* How many numbers differ in a gap holding numbers on both sides: the larger side of their
-   multiset difference (0: the same numbers, or none on a side). */
-static int64_t number_conflict(const Side *a, const Side *b, int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
+   multiset difference (0: the same numbers, or none on a side); `*shared`, if given, gets how
+   many are the same. */
+static int64_t number_conflict(const Side *a, const Side *b, int64_t a0, int64_t a1, int64_t b0, int64_t b1,
+                               int64_t *shared_out) {
+    if (shared_out)
+        *shared_out = 0;
     if (a->numbers[a1] == a->numbers[a0] || b->numbers[b1] == b->numbers[b0])
         return 0;
     Py_ssize_t na = numbers_in(a, a0, a1), nb = numbers_in(b, b0, b1), i = 0, j = 0, shared = 0;
@@ -1288,6 +1292,8 @@ static int64_t number_conflict(const Side *a, const Side *b, int64_t a0, int64_t
         i += x <= y;
         j += y <= x;
     }
+    if (shared_out)
+        *shared_out = shared;
     return (na > nb ? na : nb) - shared;
 }
 
@@ -1362,10 +1368,12 @@ static Py_ssize_t chain_blocks(const int64_t *quads, Py_ssize_t count, const Sid
                 if (ga > fuzzy || gb > fuzzy || llabs(ga - gb) > gap + (ga > gb ? ga : gb) / 4 ||
                     (best >= 0 && ga + gb >= score))
                     continue;
-                /* a gap longer than a slot is bridged only with the same figures: past that
-                   length a template report's wording reads alike around other numbers */
+                /* a gap longer than a slot is bridged only where its figures agree more often
+                   than not: past that length a template report's wording reads alike around
+                   other numbers, and OCR misreads some */
+                int64_t agree;
                 if ((ga > slot_words || gb > slot_words) &&
-                    number_conflict(a, b, ch->a1, blk[0] + over, ch->b1, blk[2] + over))
+                    number_conflict(a, b, ch->a1, blk[0] + over, ch->b1, blk[2] + over, &agree) > agree)
                     continue;
                 int yes = read_alike(alike, ch->a1, blk[0] + over, ch->b1, blk[2] + over);
                 if (yes < 0)
@@ -1392,7 +1400,11 @@ static Py_ssize_t chain_blocks(const int64_t *quads, Py_ssize_t count, const Sid
             continue;
         }
         Chain *ch = &chains[best];
-        int64_t clash = number_conflict(a, b, ch->a1, link->a0, ch->b1, link->b0);
+        /* figures across a gap longer than a slot are not compared: which stands for which is
+           anyone's guess */
+        int64_t clash = link->a0 - ch->a1 > slot_words || link->b0 - ch->b1 > slot_words
+                            ? 0
+                            : number_conflict(a, b, ch->a1, link->a0, ch->b1, link->b0, NULL);
         link->chain = best;
         link->after_conflict = clash > 0;
         *conflicts += clash;
@@ -1422,7 +1434,7 @@ static int64_t slot_conflicts(const int64_t *rows, Py_ssize_t n, const Side *a, 
         if (k > 0 && k < n && b1 < b0)
             continue; /* the next passage jumps back in B: no slot between them */
         if (0 < a1 - a0 && a1 - a0 <= limit && 0 < b1 - b0 && b1 - b0 <= limit)
-            total += number_conflict(a, b, a0, a1, b0, b1);
+            total += number_conflict(a, b, a0, a1, b0, b1, NULL);
     }
     return total;
 }

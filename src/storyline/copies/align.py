@@ -8,16 +8,18 @@
    ("said" -> "told", a dropped clause, a changed spelling) stays inside one passage. A longer
    gap (up to `fuzzy_gap_words`, about as long on both sides: within `max_gap_words` and a
    quarter of the longer, as OCR splits and joins words) is bridged when the two gaps read
-   alike (rapidfuzz character similarity >= `fuzzy_gap_similarity`): OCR noise and respelling,
-   not an inserted paragraph. A block that jumps back in B starts a new passage, so reordered
-   paragraphs align as separate passages and inserted paragraphs are simply left out.
+   alike (rapidfuzz character similarity >= `fuzzy_gap_similarity`, or `long_gap_similarity`
+   past `number_slot_words`): OCR noise and respelling, not an inserted paragraph. A block
+   that jumps back in B starts a new passage, so reordered paragraphs align as separate
+   passages and inserted paragraphs are simply left out.
    A gap where both texts hold numbers and the numbers differ is bridged but counted as a
    number conflict, and the passage's `solid_words` is its longest stretch free of conflicts
-   (recurring template reports share their wording, not their figures); a gap longer than
-   `number_slot_words` is not bridged at all then (a template's wording reads alike for long
-   stretches around its other figures). Unaligned slots of up
-   to `number_slot_words` that correspond in both texts (before the first passage, after the
-   last, between consecutive passages) are checked for differing numbers the same way.
+   (recurring template reports share their wording, not their figures). A gap longer than
+   `number_slot_words` is bridged only where no more of its numbers differ than agree (a
+   template's wording reads alike for long stretches around its other figures), and its
+   numbers are not compared (which stands for which is anyone's guess that far). Unaligned
+   slots of up to `number_slot_words` that correspond in both texts (before the first passage,
+   after the last, between consecutive passages) are checked for differing numbers the same way.
 4. Overlapping passages are resolved greedily, longest first; passages under
    `min_passage_words` matched words are dropped.
 5. Flanks: a seed needs `seed_words` clean words in a row, which OCR noise rarely leaves, so
@@ -186,10 +188,13 @@ def _contains(grown: bytes, seeded: bytes) -> bool:
 def _alike(
     ta: Tokens, tb: Tokens, a0: int, a1: int, b0: int, b1: int, settings: CopySettings
 ) -> bool:
-    """Whether two gaps read alike: character similarity of their words >= the setting."""
+    """Whether two gaps read alike: character similarity of their words >= the setting, the
+    stricter one for a gap longer than a slot (`number_slot_words`)."""
     sa = " ".join(ta.words[a0:a1])
     sb = " ".join(tb.words[b0:b1])
-    return bool(fuzz.ratio(sa, sb) >= 100 * settings.fuzzy_gap_similarity)
+    longer = max(a1 - a0, b1 - b0) > settings.number_slot_words
+    cut = settings.long_gap_similarity if longer else settings.fuzzy_gap_similarity
+    return bool(fuzz.ratio(sa, sb) >= 100 * cut)
 
 
 def misread_words(al: Alignment, settings: CopySettings) -> int:

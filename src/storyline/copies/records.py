@@ -77,11 +77,14 @@ class CopySettings:
     max_gap_words: int = 8
     """Seeds this close in both texts are merged into one passage across the small edit between;
     a passage's flank skips at most this many misread words to its next run of equal words."""
-    fuzzy_gap_words: int = 48
+    fuzzy_gap_words: int = 96
     """Longer gaps (up to this many words) are bridged when both sides read alike (OCR noise
-    leaves few seeds: a gap of 30 words is common where a quarter of the words are misread)."""
+    leaves few seeds: gaps of 50 words are common where a quarter of the words are misread)."""
     fuzzy_gap_similarity: float = 0.7
     """Character similarity (rapidfuzz ratio / 100) at which two gaps read alike."""
+    long_gap_similarity: float = 0.85
+    """...and at which gaps longer than `number_slot_words` do: OCR misreading a letter in 20
+    leaves them at 0.9 and more, a paragraph reworded by an editor mostly under 0.85."""
     number_slot_words: int = 24
     """Unaligned slots up to this many words on both sides, in the same place in both texts
     (before the first passage, between two, after the last), are checked for differing numbers."""
@@ -165,6 +168,7 @@ class CopySettings:
             "wrapped_coverage",
             "mostly_shared_coverage",
             "fuzzy_gap_similarity",
+            "long_gap_similarity",
             "quote_share",
             "boilerplate_share",
             "template_conflict_share",
