@@ -410,6 +410,34 @@ def test_a_lead_too_garbled_to_align_is_no_edit_on_both_sides() -> None:
     assert edited.relation == "version"
 
 
+def test_garbled_edges_of_a_trimmed_scan_are_aligned_to_its_ends() -> None:
+    # a scan of the first four paragraphs whose first and last dozen words are misread every
+    # other word: no seed and no run of equal words reaches its ends, yet they read as the
+    # source does
+    words = " ".join(BRIDGE[:4]).split(" ")
+    edge = 12
+    scan = " ".join(
+        _misread_word(w) if (k < edge or k >= len(words) - edge) and k % 2 else w
+        for k, w in enumerate(words)
+    )
+    copy, _ = compare(article("scan", [scan]), article("wire", BRIDGE))
+    (passage,) = copy.passages  # a: the scan, b: the wire (pairs are ordered by id)
+    assert (passage.a_start, passage.b_start) == (0, 0)
+    assert passage.a_end == len(scan) - 1  # its last word, less the full stop
+    assert passage.b_end == len("\n\n".join(BRIDGE[:4])) - 1  # where the scan was cut
+    assert copy.relation == "near_duplicate", copy.evidence["why"]
+
+
+def test_an_edge_with_other_figures_is_not_aligned_as_misread() -> None:
+    # a last line with other figures reads alike letter by letter, with no five words in a row
+    # the same: a template's other figures, not a misreading, so the passage stops before them
+    tail = "Repair costs: {} million crowns, {} weeks, {} cables, {} ferries."
+    first = article("a", [*BRIDGE[:4], tail.format(240, 8, 96, 4)])
+    second = article("b", [*BRIDGE[:4], tail.format(310, 11, 14, 6)])
+    copy, _ = compare(first, second)
+    assert max(p.a_end for p in copy.passages) < first.text.index("240")
+
+
 def test_an_edit_at_a_passage_edge_is_not_aligned_through() -> None:
     # the same event retold in the lead: "the mayor sent the union" shares short runs with
     # "mayor Ines Abernathy sent the dockers union", but words stand on one side only

@@ -32,6 +32,11 @@
    first, and no passage grows into another or its flanks. The runs are chained with the
    seeds' blocks again (steps 3 and 4); where that would lose a passage the seeds gave (a
    flank closing a gap over a paragraph that B has elsewhere), the flanks are not taken.
+6. Edges: where OCR garbled a text's first or last words past any run, the first passage
+   grows to both texts' start, and the last to their end, when what lies beyond it reads
+   alike (`long_gap_similarity`, all of the side with fewer words, up to `fuzzy_gap_words`,
+   against as much of the other as is about as long: a trimmed copy ends sooner) and no more
+   of its numbers differ than agree.
 
 Normalised tokens (`tokens.py`) make "empty-handed" and "empty handed" the same words, so such
 spans align inside one passage; `diff.py` reports them as changed edits.
@@ -40,6 +45,7 @@ spans align inside one passage; `diff.py` reports them as changed edits.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -223,6 +229,67 @@ def misread_words(al: Alignment, settings: CopySettings) -> int:
     return total
 
 
+def _edges(
+    ta: Tokens, tb: Tokens, rows: list[list[int]], settings: CopySettings
+) -> list[list[int]]:
+    """Passage rows (see `align_texts`) with the first grown to the texts' start and the last to
+    their end where what lies beyond reads as a misreading of the other side (step 6)."""
+    if not rows:
+        return rows
+    first = min(rows, key=lambda r: r[0])
+    a0, b0 = first[0], first[2]
+    if b0 == min(r[2] for r in rows) and 0 < min(a0, b0) <= settings.fuzzy_gap_words:
+        reach = 2 * min(a0, b0) + settings.max_gap_words  # more of the longer never matches
+        before_a = ta.words[max(0, a0 - reach) : a0][::-1]
+        before_b = tb.words[max(0, b0 - reach) : b0][::-1]
+        grown = _edge(before_a, before_b, settings)
+        if grown and _figures_agree(ta, tb, a0 - grown[0], a0, b0 - grown[1], b0):
+            first[0], first[2] = a0 - grown[0], b0 - grown[1]
+            first[7] += int(np.count_nonzero(ta.quoted[first[0] : a0]))
+            first[8] += int(np.count_nonzero(tb.quoted[first[2] : b0]))
+    last = max(rows, key=lambda r: r[1])
+    a1, b1 = last[1], last[3]
+    rest = min(len(ta) - a1, len(tb) - b1)
+    if b1 == max(r[3] for r in rows) and 0 < rest <= settings.fuzzy_gap_words:
+        reach = 2 * rest + settings.max_gap_words
+        grown = _edge(ta.words[a1 : a1 + reach], tb.words[b1 : b1 + reach], settings)
+        if grown and _figures_agree(ta, tb, a1, a1 + grown[0], b1, b1 + grown[1]):
+            last[1], last[3] = a1 + grown[0], b1 + grown[1]
+            last[7] += int(np.count_nonzero(ta.quoted[a1 : last[1]]))
+            last[8] += int(np.count_nonzero(tb.quoted[b1 : last[3]]))
+    return rows
+
+
+def _edge(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> tuple[int, int] | None:
+    """How many of the words `a` and `b` (each read outward from a passage's end) are that
+    passage garbled: all of the side with fewer words, against as many of the other's as come
+    closest in characters (a trimmed copy ends sooner), if they read alike at
+    `long_gap_similarity`; None if not."""
+    flip = len(b) < len(a)
+    short, other = (b, a) if flip else (a, b)
+    text = " ".join(short)
+    size = taken = 0
+    for word in other:
+        if size + len(word) + (taken > 0) - len(text) > len(text) - size:
+            break  # one word more would come further from the shorter side's length
+        size += len(word) + (taken > 0)
+        taken += 1
+    cut = 100 * settings.long_gap_similarity
+    if not taken or fuzz.ratio(text, " ".join(other[:taken]), score_cutoff=cut) < cut:
+        return None
+    return (taken, len(short)) if flip else (len(short), taken)
+
+
+def _figures_agree(ta: Tokens, tb: Tokens, a0: int, a1: int, b0: int, b1: int) -> bool:
+    """Whether no more of the numbers of A's [a0, a1) and B's [b0, b1) differ than agree (as
+    `_kernels.passages` asks of a long gap: yes when a side has none)."""
+    xa = Counter(w for w, n in zip(ta.words[a0:a1], ta.numeric[a0:a1].tolist(), strict=True) if n)
+    xb = Counter(w for w, n in zip(tb.words[b0:b1], tb.numeric[b0:b1].tolist(), strict=True) if n)
+    if not xa or not xb:
+        return True
+    return max(sum((xa - xb).values()), sum((xb - xa).values())) <= sum((xa & xb).values())
+
+
 def misread_slots(al: Alignment, settings: CopySettings) -> tuple[int, int]:
     """Words of A and of B in unaligned slots that correspond (before the first passage, between
     two that follow each other in both texts, after the last) and read alike as bridged gaps do
@@ -337,7 +404,7 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
         table = np.array([[0, na, 0, nb, na, na, 0, quotes_a, quotes_b, 0, 0, 1]])
         blocks = table[:, :4]
     # per passage: a0 a1 b0 b1 matched solid conflicts quotes_a quotes_b anchors commons blocks
-    found = table.tolist()
+    found = _edges(ta, tb, table.tolist(), settings)
     kept: list[TokenPassage] = []
     passages: list[Passage] = []
     first = covered_a = covered_b = longest = 0
