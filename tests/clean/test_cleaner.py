@@ -75,6 +75,17 @@ def test_advertisement_labels() -> None:
     kept("Advertisement revenue fell five percent in the quarter.")
 
 
+def test_share_bars_and_skip_links() -> None:
+    dropped("Share this article: Facebook Twitter Email", "share_bar")
+    dropped("Share on WhatsApp | Tweet | Copy link", "share_bar")
+    dropped("Share", "share_bar")
+    dropped("Skip to main content", "skip_link")
+    dropped("Jump to navigation", "skip_link")
+    kept("Facebook and Twitter shares fell.")
+    kept("Share prices on the bourse rose sharply on Monday.")
+    kept("Print the article, the email said.")
+
+
 def test_date_crumbs() -> None:
     dropped("Published: Updated:", "date_crumbs")
     dropped("Published 3:24 PM ET, Sun March 22, 2020", "date_crumbs")

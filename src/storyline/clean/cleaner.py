@@ -8,8 +8,8 @@ kept is re-flowed into paragraphs (`paragraphs.group_lines`, removed lines count
 whitespace-normalised and joined with blank lines.
 
 Rules, each named in the `Removal` it makes (lifted_to in brackets):
-ad_marker, advertisement, date_crumbs, photo_credit, caption_credit, caption [captions],
-copyright_footer, redistribution_notice, read_more, click_here, reuters_signoff,
+ad_marker, advertisement, skip_link, share_bar, date_crumbs, photo_credit, caption_credit,
+caption [captions], copyright_footer, redistribution_notice, read_more, click_here, reuters_signoff,
 continued_marker, byline [byline, or bylines when the reader gave one or one was lifted already],
 wire_credit [wire_credits], contributor_credit [credits], version_note [version_notes],
 headline [title], title_repeat (a first line that repeats the reader's title).
@@ -26,8 +26,10 @@ from storyline.clean.paragraphs import Line, group_lines, scan_lines
 
 # No debris or metadata line is this long; a longer line is story text and skips every rule.
 _MAX_RULE_CHARS = 400
-# The longest line that only labels an ad slot.
+# The longest line that only labels an ad slot, or is a skip link.
 _MAX_LABEL_CHARS = 40
+# A share bar names a few networks.
+_MAX_SHARE_CHARS = 120
 # Photo credit lines are short: a name and an agency.
 _MAX_CREDIT_CHARS = 60
 _MAX_CREDIT_WORDS = 10
@@ -157,6 +159,10 @@ def _classify(s: str) -> str | None:
         return "caption"
     if n <= _MAX_LABEL_CHARS and s.lower().rstrip(":.") in p.ADVERTISEMENT_LINES:
         return "advertisement"
+    if n <= _MAX_LABEL_CHARS and p.SKIP_LINK.fullmatch(s.rstrip(" .")):
+        return "skip_link"
+    if n <= _MAX_SHARE_CHARS and _is_share_bar(s):
+        return "share_bar"
     if p.LINE_START.match(s):
         rule = _classify_by_start(s)
         if rule is not None:
@@ -183,6 +189,15 @@ def _classify(s: str) -> str | None:
     ):
         return "photo_credit"
     return None
+
+
+def _is_share_bar(s: str) -> bool:
+    words = p.SHARE_WORD.findall(s.lower())
+    return (
+        bool(words)
+        and all(w in p.SHARE_WORDS for w in words)
+        and (words[0] == "share" or any(w in p.SHARE_NETWORKS for w in words))
+    )
 
 
 def _classify_by_start(s: str) -> str | None:

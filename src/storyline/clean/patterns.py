@@ -34,6 +34,25 @@ ADVERTISEMENT_LINES = frozenset(
     }
 )
 
+# Social share bars ("Share this article: Facebook Twitter Email", "Share on WhatsApp | Tweet"):
+# a short line of these words alone, opening with "share" or naming a network.
+SHARE_NETWORKS = frozenset(
+    {"facebook", "twitter", "whatsapp", "linkedin", "pinterest", "reddit", "telegram", "tweet"}
+    | {"flipboard", "messenger", "threads", "bluesky", "mastodon", "tumblr"}
+)
+SHARE_WORDS = SHARE_NETWORKS | frozenset(
+    {"share", "this", "the", "article", "story", "page", "post", "video", "on", "via", "by"}
+    | {"with", "your", "friends", "email", "e", "mail", "print", "copy", "link", "x", "sms"}
+    | {"comments", "comment", "save", "url", "copied"}
+)
+SHARE_WORD = re.compile(r"[^\W\d_]+")  # a word's letters; the line is split on the rest
+# Skip links of a page's navigation, alone on a line ("Skip to main content").
+SKIP_LINK = re.compile(
+    r"(?:skip|jump)\s+(?:to\s+(?:the\s+)?(?:main\s+)?(?:content|navigation|menu|search|footer)"
+    r"|navigation)",
+    re.IGNORECASE,
+)
+
 # A date-stamp label at a line's start ("Published:", "Last updated", "Posted"). The rest of
 # the line must be empty, more labels, or DATE_TOKENs for the line to be a crumb.
 DATE_LABEL = re.compile(
