@@ -23,6 +23,10 @@ peers (word 5-grams, threshold 0.5, as bench/copies.py runs them):
 
     .venv/bin/python bench/noisy_copies.py [--rates 0,0.01,0.02,0.03,0.05] [--originals 300]
         [--out bench/results/noisy_copies.json]
+    .venv/bin/python bench/noisy_copies.py --quick   # 0.03 only, no peers (the CI gate)
+
+Levels are keyed `rate_<percent>pct` in the JSON; `reprints_as_near_duplicate` is the share
+of pairs storyline calls `near_duplicate`.
 """
 
 from __future__ import annotations
@@ -116,9 +120,11 @@ def level(
     report = find_copies([article(i, t) for i, t in texts.items()], workers=2)
     group = {m: f.id for f in report.families for m in f.members}
     relation = {(c.a, c.b): c.relation for c in report.copies}
+    relations = Counter(_relation(relation, group, p) for p in pairs)
     out["storyline"] = scores(pairs, group) | {
         "seconds": round(time.perf_counter() - start, 2),
-        "relations": dict(Counter(_relation(relation, group, p) for p in pairs).most_common()),
+        "relations": dict(relations.most_common()),
+        "reprints_as_near_duplicate": round(relations["near_duplicate"] / n, 3),
     }
     ids = list(texts)
     for peer in peers:
@@ -157,7 +163,10 @@ def main() -> None:
     ap.add_argument("--peers", default="rensa,datasketch", help="'' for none")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--quick", action="store_true", help="0.03 only, no peers")
     args = ap.parse_args()
+    if args.quick:
+        args.rates, args.peers = "0.03", ""
     base = [
         r
         for r in iter_jsonl(CORPORA / "reuters21578.jsonl")
@@ -165,10 +174,10 @@ def main() -> None:
     ]
     random.Random(args.seed).shuffle(base)
     peers = [p for p in args.peers.split(",") if p]
-    results = []
+    results = {}
     for rate in (float(x) for x in args.rates.split(",")):
         r = level(base, args.originals, rate, peers, args.seed)
-        results.append(r)
+        results[f"rate_{rate * 100:g}pct"] = r
         line = f"rate {rate:.2f} (3-gram Jaccard {r['trigram_jaccard']:.2f}):"
         for engine in ("storyline", *peers):
             s = r[engine]
