@@ -17,8 +17,8 @@ Relation rules, in order (the first that fires decides; `evidence["rule"]` names
   `lead_of_longer` - the shorter text is covered >= `contained_coverage` and its match starts
   at the beginning of both (a first take, or a trimmed copy of a longer story);
   `mostly_shared` - both texts are covered >= `mostly_shared_coverage` (an edited version).
-  A copy is a **version** when an edit shows: a version note, corrected numbers (more of them
-  than misread words, as for templates: an OCR'd reprint misreads figures like words), the
+  A copy is a **version** when an edit shows: a version note, corrected numbers (at least as
+  many as words misread, as for templates: an OCR'd reprint misreads figures like words), the
   same outlet (the publisher's own refile), or unaligned material on both sides
   (>= `version_unique_words` each, less the slots that read alike: text too garbled to align);
   otherwise a **near_duplicate** (a reprint).
