@@ -34,9 +34,9 @@
    flank closing a gap over a paragraph that B has elsewhere), the flanks are not taken.
 6. Edges: where OCR garbled a text's first or last words past any run, the first passage
    grows to both texts' start, and the last to their end, when what lies beyond it reads
-   alike (`long_gap_similarity`, all of the side with fewer words, up to `fuzzy_gap_words`,
-   against as much of the other as is about as long: a trimmed copy ends sooner) and no more
-   of its numbers differ than agree.
+   alike (`long_gap_similarity`; all of the side with fewer words, more than an edit's
+   `max_gap_words` and up to `fuzzy_gap_words`, against as much of the other as is about as
+   long: a trimmed copy ends sooner) and no more of its numbers differ than agree.
 
 Normalised tokens (`tokens.py`) make "empty-handed" and "empty handed" the same words, so such
 spans align inside one passage; `diff.py` reports them as changed edits.
@@ -236,9 +236,10 @@ def _edges(
     their end where what lies beyond reads as a misreading of the other side (step 6)."""
     if not rows:
         return rows
+    shortest, longest = settings.max_gap_words, settings.fuzzy_gap_words  # past an edit
     first = min(rows, key=lambda r: r[0])
     a0, b0 = first[0], first[2]
-    if b0 == min(r[2] for r in rows) and 0 < min(a0, b0) <= settings.fuzzy_gap_words:
+    if shortest < min(a0, b0) <= longest and b0 == min(r[2] for r in rows):
         reach = 2 * min(a0, b0) + settings.max_gap_words  # more of the longer never matches
         before_a = ta.words[max(0, a0 - reach) : a0][::-1]
         before_b = tb.words[max(0, b0 - reach) : b0][::-1]
@@ -250,7 +251,7 @@ def _edges(
     last = max(rows, key=lambda r: r[1])
     a1, b1 = last[1], last[3]
     rest = min(len(ta) - a1, len(tb) - b1)
-    if b1 == max(r[3] for r in rows) and 0 < rest <= settings.fuzzy_gap_words:
+    if shortest < rest <= longest and b1 == max(r[3] for r in rows):
         reach = 2 * rest + settings.max_gap_words
         grown = _edge(ta.words[a1 : a1 + reach], tb.words[b1 : b1 + reach], settings)
         if grown and _figures_agree(ta, tb, a1, a1 + grown[0], b1, b1 + grown[1]):
@@ -283,10 +284,11 @@ def _edge(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> tuple[i
 def _figures_agree(ta: Tokens, tb: Tokens, a0: int, a1: int, b0: int, b1: int) -> bool:
     """Whether no more of the numbers of A's [a0, a1) and B's [b0, b1) differ than agree (as
     `_kernels.passages` asks of a long gap: yes when a side has none)."""
-    xa = Counter(w for w, n in zip(ta.words[a0:a1], ta.numeric[a0:a1].tolist(), strict=True) if n)
-    xb = Counter(w for w, n in zip(tb.words[b0:b1], tb.numeric[b0:b1].tolist(), strict=True) if n)
-    if not xa or not xb:
+    na, nb = np.flatnonzero(ta.numeric[a0:a1]), np.flatnonzero(tb.numeric[b0:b1])
+    if not len(na) or not len(nb):
         return True
+    xa = Counter(ta.words[a0 + k] for k in na.tolist())
+    xb = Counter(tb.words[b0 + k] for k in nb.tolist())
     return max(sum((xa - xb).values()), sum((xb - xa).values())) <= sum((xa & xb).values())
 
 
