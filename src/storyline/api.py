@@ -74,13 +74,13 @@ class Storyline:
                 )
             relations = RELATIONS[: RELATIONS.index(min_relation) + 1]
         if article is not None:
-            self.store.article(article)
+            self.store.require_article(article)
         return self.store.copies(relations, article)
 
     def families(self, article: str | None = None) -> list[Family]:
         """Copy families by id, or the one `article` belongs to (none: it has no copies)."""
         if article is not None:
-            self.store.article(article)
+            self.store.require_article(article)
         return list(self.store.families(article))
 
     def diff(self, a: str, b: str, settings: CopySettings | None = None) -> tuple[Copy, Diff]:

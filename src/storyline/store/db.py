@@ -484,8 +484,19 @@ class Store:
     def article(self, article_id: str) -> Article:
         row = self.conn.execute(_ARTICLE_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
         if row is None:
-            raise NotFoundError(f"no article with id {article_id!r} in {self.path}")
+            raise self._not_found(article_id)
         return _article(row, self._removals([row[0]]).get(row[0], ()))
+
+    def require_article(self, article_id: str) -> None:
+        """Raise `NotFoundError` unless the store holds `article_id` (reads no text)."""
+        if (
+            self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            is None
+        ):
+            raise self._not_found(article_id)
+
+    def _not_found(self, article_id: str) -> NotFoundError:
+        return NotFoundError(f"no article with id {article_id!r} in {self.path}")
 
     def articles(self, ids: Sequence[str], *, raw: bool = True) -> dict[str, Article]:
         """The articles of `ids` found, by id. `raw=False` leaves out what cleaning took from
