@@ -108,9 +108,10 @@ def read_corpus(path: Path) -> tuple[list[str], list[str]]:
 # --- the engines: each returns a group label per text ------------------------------------------
 
 
-def shingles(text: str) -> list[str]:
+def shingles(text: str, n: int = 5) -> list[str]:
+    """Word n-grams of the lowercased text (one of all its words when it has fewer)."""
     words = _WORD.findall(text.lower())
-    return [" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))]
+    return [" ".join(words[i : i + n]) for i in range(max(1, len(words) - n + 1))]
 
 
 def _labels(pairs: Iterable[tuple[int, int]], n: int) -> list[int]:

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 import time
 from collections import Counter
@@ -44,11 +43,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _corpora import CORPORA, iter_jsonl
-from copies import RUNNERS
+from copies import RUNNERS, shingles
 
 from storyline.article import Article, Origin, RawArticle
 from storyline.clean import clean
 from storyline.copies import find_copies
+from storyline.workers import default_workers
 
 RESULTS = Path(__file__).resolve().parent / "results" / "noisy_copies.json"
 LOOK_ALIKE = {"l": "1", "i": "l", "o": "0", "e": "c", "c": "e", "h": "b", "u": "n", "n": "u"}
@@ -57,7 +57,6 @@ DEBRIS = (
     ("ADVERTISEMENT", "Share this article: Facebook Twitter Email"),
     ("Skip to main content", "Copyright 2026. All rights reserved."),
 )
-_WORD = re.compile(r"\w+")
 
 
 def ocr(text: str, rate: float, rng: random.Random) -> str:
@@ -92,12 +91,8 @@ def article(doc_id: str, text: str) -> Article:
 
 
 def trigram_jaccard(a: str, b: str) -> float:
-    def grams(t: str) -> set[tuple[str, ...]]:
-        w = _WORD.findall(t.lower())
-        return {tuple(w[i : i + 3]) for i in range(len(w) - 2)}
-
-    ga, gb = grams(a), grams(b)
-    return len(ga & gb) / len(ga | gb) if ga | gb else 0.0
+    ga, gb = set(shingles(a, 3)), set(shingles(b, 3))
+    return len(ga & gb) / len(ga | gb)
 
 
 def level(
@@ -105,11 +100,11 @@ def level(
 ) -> dict[str, Any]:
     rng = random.Random(seed)
     originals, distractors = base[:n], base[n : n + 3000]
-    copies = {
+    reprints = {
         f"{r['id']}#reprint": reprint(r["text"], rate, k % 2 == 1, rng)
         for k, r in enumerate(originals)
     }
-    texts = {r["id"]: r["text"] for r in originals + distractors} | copies
+    texts = {r["id"]: r["text"] for r in originals + distractors} | reprints
     pairs = [(r["id"], f"{r['id']}#reprint") for r in originals]
     out: dict[str, Any] = {
         "rate": rate,
@@ -117,7 +112,7 @@ def level(
         "trigram_jaccard": round(sum(trigram_jaccard(texts[a], texts[b]) for a, b in pairs) / n, 3),
     }
     start = time.perf_counter()
-    report = find_copies([article(i, t) for i, t in texts.items()], workers=2)
+    report = find_copies([article(i, t) for i, t in texts.items()], workers=default_workers())
     group = {m: f.id for f in report.families for m in f.members}
     relation = {(c.a, c.b): c.relation for c in report.copies}
     relations = Counter(_relation(relation, group, p) for p in pairs)
@@ -147,11 +142,9 @@ def _relation(
 def scores(pairs: list[tuple[str, str]], group: dict[str, Any]) -> dict[str, Any]:
     """Recall of the pairs as one group, and reprints grouped with another sampled original."""
     found = sum(1 for a, b in pairs if b in group and group.get(a) == group[b])
-    originals = Counter(group[a] for a, _ in pairs if a in group)
+    with_original = {group[a] for a, _ in pairs if a in group}
     strays = sum(
-        1
-        for a, b in pairs
-        if b in group and group.get(a) != group[b] and originals.get(group[b], 0) > 0
+        1 for a, b in pairs if b in group and group.get(a) != group[b] and group[b] in with_original
     )
     return {"recall": round(found / len(pairs), 3), "strays": strays}
 

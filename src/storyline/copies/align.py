@@ -240,7 +240,8 @@ def _edges(
     first = min(rows, key=lambda r: r[0])
     a0, b0 = first[0], first[2]
     if shortest < min(a0, b0) <= longest and b0 == min(r[2] for r in rows):
-        reach = 2 * min(a0, b0) + settings.max_gap_words  # more of the longer never matches
+        # of the side with more words, as many as can come near the other's characters
+        reach = 2 * min(a0, b0) + settings.max_gap_words
         before_a = ta.words[max(0, a0 - reach) : a0][::-1]
         before_b = tb.words[max(0, b0 - reach) : b0][::-1]
         grown = _edge(before_a, before_b, settings)
