@@ -14,6 +14,12 @@
     collapsed text): recall of every such pair as `exact`, over the whole corpus.
 (d) impresso_passim_1900: every passim passage as a document; pairwise P/R of passim clusters
     against our copy families (and against components of all relations).
+(e) labelled Reuters copies (bench/labels/reuters_versions.jsonl): 80 pairs drawn at random from
+    those storyline 0.4.0 called `version` in reuters21578, each labelled by reading both texts
+    and titles: SAME (one article refiled, updated, corrected) or a recurring report of another
+    subject or occasion. Which of them the run puts in one copy family: the precision of those
+    calls on the sample, and the SAME pairs kept. (Drawn from one version's calls, it sees
+    copies dropped, right or wrong, not new ones.)
 
 Results go to bench/results/eval_copies.json.
 """
@@ -44,7 +50,9 @@ from _corpora import (
 
 from storyline.copies import COPY_RELATIONS, CopySettings, compare, find_copies
 
-RESULTS = Path(__file__).resolve().parent / "results" / "eval_copies.json"
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results" / "eval_copies.json"
+LABELLED = BENCH / "labels" / "reuters_versions.jsonl"
 GOLD_LABELS = ("SAME_SOURCE", "PARTIAL_REUSE", "SAME_EVENT", "SAME_TOPIC", "UNRELATED")
 PRED_LABELS = ("exact", "near_duplicate", "version", "same_family", "partial_reuse", "none")
 # "same_family": in one copy family, its pair not aligned itself (CopySettings.skip_joined_pairs)
@@ -261,7 +269,8 @@ def eval_pairs_dev(settings: CopySettings, with_times: bool) -> dict[str, Any]:
 # --- (c) exact duplicates -------------------------------------------------------------------------
 
 
-def eval_exact(name: str, settings: CopySettings) -> dict[str, Any]:
+def eval_exact(name: str, settings: CopySettings) -> tuple[dict[str, Any], dict[str, int]]:
+    """The figures, and each article's copy family (by index; singletons left out)."""
     articles = load_jsonl_corpus(name)
     groups: dict[str, list[str]] = defaultdict(list)
     for a in articles:
@@ -281,6 +290,7 @@ def eval_exact(name: str, settings: CopySettings) -> dict[str, Any]:
     as_exact = sum(1 for p in gold if pred.get(p) == "exact")
     as_copy = sum(1 for p in gold if pred.get(p) in COPY_RELATIONS)
     missed = sorted(p for p in gold if pred.get(p) != "exact")[:20]
+    family = {m: k for k, f in enumerate(report.families) for m in f.members}
     return {
         "documents": len(articles),
         "gold_exact_pairs": len(gold),
@@ -290,7 +300,7 @@ def eval_exact(name: str, settings: CopySettings) -> dict[str, Any]:
         "missed": missed,
         "predicted": report.stats,
         "seconds": round(seconds, 2),
-    }
+    }, family
 
 
 # --- (d) impresso ---------------------------------------------------------------------------------
@@ -368,6 +378,26 @@ def eval_impresso(settings: CopySettings) -> dict[str, Any]:
     }
 
 
+# --- (e) labelled Reuters copies -----------------------------------------------------------------
+
+
+def eval_labelled(family: dict[str, int]) -> dict[str, Any]:
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    joined = [r for r in rows if r["a"] in family and family[r["a"]] == family.get(r["b"])]
+    right = [r for r in joined if r["label"] == "SAME"]
+    same = sum(1 for r in rows if r["label"] == "SAME")
+    return {
+        "pairs": len(rows),
+        "labels": dict(Counter(r["label"] for r in rows)),
+        "in_one_family": len(joined),
+        "precision": round(len(right) / len(joined), 4) if joined else 0.0,
+        "same_kept": len(right),
+        "same_kept_share": round(len(right) / same, 4) if same else 1.0,
+        "same": same,
+        "wrongly_joined": [f"{r['a']} {r['b']} {r['label']}" for r in joined if r not in right],
+    }
+
+
 # --- output ---------------------------------------------------------------------------------------
 
 
@@ -431,7 +461,7 @@ def main() -> int:
 
     out["exact"] = {}
     for name in ("bbc_news_2225", "reuters21578"):
-        r = eval_exact(name, settings)
+        r, family = eval_exact(name, settings)
         out["exact"][name] = r
         print(
             f"(c) exact duplicates {name}: recall {r['recall_exact']:.4f}"
@@ -440,6 +470,13 @@ def main() -> int:
             f" in {r['seconds']} s"
         )
         print(f"    predicted {r['predicted']}")
+    lab = out["labelled_reuters"] = eval_labelled(family)  # reuters21578's, the last above
+    print(
+        f"(e) labelled Reuters copies: precision {lab['precision']:.3f} on the sample"
+        f" ({lab['in_one_family']} of {lab['pairs']} pairs in one family; SAME kept"
+        f" {lab['same_kept']}/{lab['same']})"
+    )
+    print(f"    wrongly joined: {', '.join(lab['wrongly_joined']) or 'none'}")
 
     if not args.quick:
         imp = eval_impresso(settings)

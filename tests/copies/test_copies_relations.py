@@ -180,6 +180,31 @@ def test_template_reports_with_different_figures_are_not_copies() -> None:
     assert copy.similarity["numbers_conflict"] >= 2
 
 
+@pytest.mark.parametrize(
+    ("outlet_b", "published_a", "published_b", "relation", "rule"),
+    [
+        # the outlet's monthly estimate in the same words: a new report, not one article
+        ("Gazette", "2024-03-04T09:00:00", "2024-04-04T09:00:00", None, "recurring_report"),
+        ("gazette", "2024-03-04", "2024-03-08", None, "recurring_report"),  # dates alone: days
+        # a refile the next day is one article; a reprint elsewhere a month later is a copy
+        ("Gazette", "2024-03-04T09:00:00", "2024-03-05T18:00:00", "version", "contained"),
+        ("Tribune", "2024-03-04T09:00:00", "2024-04-04T09:00:00", "near_duplicate", "contained"),
+        ("Gazette", None, "2024-04-04T09:00:00", "version", "contained"),  # a time unknown
+    ],
+)
+def test_an_outlets_same_words_days_apart_are_a_recurring_report(
+    outlet_b: str, published_a: str | None, published_b: str, relation: str | None, rule: str
+) -> None:
+    estimate = [p.replace("Tuesday", "Monday") for p in BRIDGE[:5]]
+    a = article("a", BRIDGE[:5], outlet="Gazette", published=published_a)
+    b = article("b", estimate, outlet=outlet_b, published=published_b)
+    copy, _ = compare(a, b)
+    assert (copy.relation, copy.rule) == (relation, rule)
+    if rule == "recurring_report":
+        assert copy.evidence["checks"]["hours_apart"] > CopySettings().refile_hours
+        assert "recurring report" in copy.evidence["why"]
+
+
 def test_empty_handed_aligns_as_one_passage_with_a_changed_edit() -> None:
     a = article(
         "a",

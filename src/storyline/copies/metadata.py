@@ -50,6 +50,21 @@ def parse_time(value: str | None) -> datetime | None:
     return when
 
 
+def hours_apart(a: Article, b: Article) -> float | None:
+    """Hours between the two publication times (whole days when either is a date alone);
+    None when either is unknown."""
+    ta, tb = parse_time(a.published), parse_time(b.published)
+    if ta is None or tb is None:
+        return None
+    if len(a.published or "") <= 10 or len(b.published or "") <= 10:
+        return abs((ta.date() - tb.date()).days) * 24.0
+    return abs((ta - tb).total_seconds()) / 3600
+
+
+def same_outlet(a: Article, b: Article) -> bool:
+    return bool(a.outlet and b.outlet and a.outlet.casefold() == b.outlet.casefold())
+
+
 def earlier_by_time(a: Article, b: Article) -> tuple[str | None, str]:
     """('a' | 'b' | None, why): which was published first; dates alone compare as dates."""
     ta, tb = parse_time(a.published), parse_time(b.published)

@@ -121,6 +121,10 @@ class CopySettings:
     """Unaligned words each side needs for an edit on both sides (a version, not a reprint)."""
     containment_additions: float = 0.1
     """Share of extra words a containing text needs: 'one contains the other plus additions'."""
+    refile_hours: int = 72
+    """An outlet refiles, updates and corrects an article within this many hours of the first
+    take; its own near-identical texts further apart are a recurring report (a monthly crop
+    estimate, a dividend notice), not one article."""
 
     # --- output -----------------------------------------------------------------------------
     keep_rejected: bool = False
@@ -155,6 +159,7 @@ class CopySettings:
             "fuzzy_gap_words",
             "number_slot_words",
             "lead_slack_words",
+            "refile_hours",
             "version_unique_words",
             "seed",
         ):

@@ -22,6 +22,9 @@ Relation rules, in order (the first that fires decides; `evidence["rule"]` names
   same outlet (the publisher's own refile), or unaligned material on both sides
   (>= `version_unique_words` each, less the slots that read alike: text too garbled to align);
   otherwise a **near_duplicate** (a reprint).
+  But `recurring_report` - a copy rule fired for two texts of one outlet published more than
+  `refile_hours` apart: an outlet refiles and corrects within a day or two, so this is its
+  recurring report (a monthly estimate, a weekly notice in the same words), not one article.
 * `shared_passage` - a passage of >= `partial_min_words` matched words (without a differing
   figure among them) that is neither a shared quotation (mostly inside quotation marks in both
   texts) nor boilerplate: **partial_reuse**.
@@ -48,7 +51,7 @@ import numpy as np
 
 from storyline.copies.align import Alignment, Text, misread_slots, misread_words
 from storyline.copies.fingerprints import minhash, shingles_of
-from storyline.copies.metadata import earlier_by_time, wire_credits
+from storyline.copies.metadata import earlier_by_time, hours_apart, same_outlet, wire_credits
 from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation
 from storyline.copies.tokens import surface_key
 
@@ -160,11 +163,21 @@ def relate(
 
     unique_a, unique_b = al.uncovered_a, al.uncovered_b
     notes_a, notes_b = al.a.notes, al.b.notes
+    own_outlet = same_outlet(art_a, art_b)
+    apart = hours_apart(art_a, art_b) if own_outlet and copy_rule else None
     rule: str
     why: str
     if copy_rule == "exact_text":
         relation, rule = "exact", "exact_text"
         why = "identical text up to case, quote style and whitespace"
+    elif apart is not None and apart > settings.refile_hours:
+        relation, rule = None, "recurring_report"
+        checks["hours_apart"] = _round(apart)
+        why = (
+            f"both from {art_a.outlet}, published {apart / 24:.1f} days apart (refiles come"
+            f" within {settings.refile_hours} hours): the outlet's recurring report, not one"
+            " article"
+        )
     elif copy_rule:
         signals: list[str] = []
         if notes_a or notes_b:
@@ -175,7 +188,7 @@ def relate(
             # as for templates: figures misread no more often than words are OCR noise
             if al.numbers_conflict >= settings.template_misread_ratio * checks["misread_words"]:
                 signals.append("numbers_changed")
-        if art_a.outlet and art_b.outlet and art_a.outlet.casefold() == art_b.outlet.casefold():
+        if own_outlet:
             signals.append("same_outlet")
         if min(unique_a, unique_b) >= settings.version_unique_words:
             misread_a, misread_b = misread_slots(al, settings)
