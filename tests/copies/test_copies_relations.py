@@ -180,29 +180,90 @@ def test_template_reports_with_different_figures_are_not_copies() -> None:
     assert copy.similarity["numbers_conflict"] >= 2
 
 
+_RATE_NOTICE = (
+    "{name} said it has raised its prime lending rate to 7-3/4 pct from 7-1/2 pct, effective"
+    " immediately, following similar moves by other major banks earlier in the week, and added"
+    " that the increase reflects higher costs of funds in the money markets since March."
+)
+
+
 @pytest.mark.parametrize(
-    ("outlet_b", "published_a", "published_b", "relation", "rule"),
+    ("name_b", "relation", "rule"),
     [
-        # the outlet's monthly estimate in the same words: a new report, not one article
-        ("Gazette", "2024-03-04T09:00:00", "2024-04-04T09:00:00", None, "recurring_report"),
-        ("gazette", "2024-03-04", "2024-03-08", None, "recurring_report"),  # dates alone: days
-        # a refile the next day is one article; a reprint elsewhere a month later is a copy
-        ("Gazette", "2024-03-04T09:00:00", "2024-03-05T18:00:00", "version", "contained"),
-        ("Tribune", "2024-03-04T09:00:00", "2024-04-04T09:00:00", "near_duplicate", "contained"),
-        ("Gazette", None, "2024-04-04T09:00:00", "version", "contained"),  # a time unknown
+        ("Meridian Bancorp Inc", None, "other_subjects"),  # one template, another bank
+        ("First Wisconsin Nat'l Bank", "near_duplicate", "contained"),  # the same, respelt
+        ("It", "near_duplicate", "contained"),  # no name on one side: not two subjects
     ],
 )
-def test_an_outlets_same_words_days_apart_are_a_recurring_report(
-    outlet_b: str, published_a: str | None, published_b: str, relation: str | None, rule: str
+def test_a_template_that_opens_on_another_name_is_not_a_copy(
+    name_b: str, relation: str | None, rule: str
 ) -> None:
-    estimate = [p.replace("Tuesday", "Monday") for p in BRIDGE[:5]]
-    a = article("a", BRIDGE[:5], outlet="Gazette", published=published_a)
-    b = article("b", estimate, outlet=outlet_b, published=published_b)
+    a = article("a", [_RATE_NOTICE.format(name="First Wisconsin National Bank")])
+    b = article("b", [_RATE_NOTICE.format(name=name_b)])
     copy, _ = compare(a, b)
     assert (copy.relation, copy.rule) == (relation, rule)
-    if rule == "recurring_report":
+    if rule == "other_subjects":
+        assert copy.evidence["checks"]["subjects"] == [
+            "First Wisconsin National Bank",
+            "Meridian Bancorp Inc",
+        ]
+
+
+def test_a_retitled_reprint_is_still_a_copy() -> None:
+    """Other words before the shared text that end a headline, not a sentence's subject."""
+    a = article("a", ["Port Varo Council Votes Closure", *BRIDGE])
+    b = article("b", ["Eight Weeks Without The Lindqvist Crossing", *BRIDGE])
+    copy, _ = compare(a, b)
+    assert copy.relation in ("near_duplicate", "version")
+
+
+_APRIL = "2024-04-04T09:00:00"
+
+
+@pytest.mark.parametrize(
+    ("outlet_b", "published_b", "edit", "relation", "signals"),
+    [
+        # the outlet's new estimate in the same words, a month on: not one article
+        ("Gazette", _APRIL, "figures", None, None),
+        ("gazette", "2024-03-08", "figures", None, None),  # dates alone: whole days
+        # the same words run again a month on (a notice, an advertisement): a copy
+        ("Gazette", _APRIL, "none", "near_duplicate", []),
+        # a refile the next day, a correction noted later, two captures of one page: versions
+        (
+            "Gazette",
+            "2024-03-05T18:00:00",
+            "figures",
+            "version",
+            ["numbers_changed", "same_outlet"],
+        ),
+        ("Gazette", _APRIL, "note", "version", ["version_note", "numbers_changed"]),
+        ("Gazette", _APRIL, "url", "version", ["numbers_changed", "same_outlet"]),
+        # another outlet's reprint a month on, or a time unknown: as ever
+        ("Tribune", _APRIL, "figures", "version", ["numbers_changed"]),
+        ("Gazette", None, "figures", "version", ["numbers_changed", "same_outlet"]),
+    ],
+)
+def test_an_outlets_copy_days_later_is_a_recurring_report_when_edited(
+    outlet_b: str, published_b: str | None, edit: str, relation: str | None, signals: list | None
+) -> None:
+    paragraphs = BRIDGE[:5]
+    changes = ("Tuesday", "Monday") if edit == "none" else ("31,000", "29,500")
+    later = [p.replace(*changes) for p in paragraphs]
+    a = article("a", paragraphs, outlet="Gazette", published="2024-03-04T09:00:00")
+    b = article("b", later, outlet=outlet_b, published=published_b)
+    if edit == "note":
+        b = replace(b, metadata={"version_notes": ["Corrects the traffic figure."]})
+    if edit == "url":
+        page = "https://gazette.example/bridge"
+        a, b = replace(a, url=page), replace(b, url=page)
+    copy, _ = compare(a, b)
+    assert copy.relation == relation
+    if relation is None:
+        assert copy.rule == "recurring_report"
         assert copy.evidence["checks"]["hours_apart"] > CopySettings().refile_hours
         assert "recurring report" in copy.evidence["why"]
+    else:
+        assert copy.evidence["checks"]["version_signals"] == signals
 
 
 def test_empty_handed_aligns_as_one_passage_with_a_changed_edit() -> None:

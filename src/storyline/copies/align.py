@@ -314,6 +314,40 @@ def misread_slots(al: Alignment, settings: CopySettings) -> tuple[int, int]:
     return in_a, in_b
 
 
+def other_subjects(al: Alignment, settings: CopySettings) -> tuple[str, str] | None:
+    """The names two texts open with, when they differ and all else starts alike: the first
+    passage begins a few words (up to `lead_slack_words`) into both texts, mid-sentence (its
+    first word lower-case as written: the words before it are the sentence's subject, not a
+    headline or a dateline), and those words hold a name of two or more capitalised words on
+    each side, with no word in common and unalike in their letters (a corrected spelling
+    reads alike). One template about two subjects: "First Wisconsin National Bank said it
+    has raised its prime rate..." and "Meridian Bancorp Inc said it has raised...". None
+    otherwise."""
+    if not al.token_passages:
+        return None
+    first = min(al.token_passages, key=lambda p: p.a0)
+    a0, b0 = first.a0, first.b0
+    slack = settings.lead_slack_words
+    if not (0 < a0 <= slack and 0 < b0 <= slack) or b0 != min(p.b0 for p in al.token_passages):
+        return None
+    ta, tb = al.a.tokens, al.b.tokens
+    lead_a, lead_b = _written(al.a, 0, a0 + 1), _written(al.b, 0, b0 + 1)
+    if not (lead_a[-1][:1].islower() and lead_b[-1][:1].islower()):
+        return None
+    if sum(w[:1].isupper() for w in lead_a) < 2 or sum(w[:1].isupper() for w in lead_b) < 2:
+        return None
+    if not set(ta.words[:a0]).isdisjoint(tb.words[:b0]) or _alike(ta, tb, 0, a0, 0, b0, settings):
+        return None
+    return " ".join(lead_a[:-1]), " ".join(lead_b[:-1])
+
+
+def _written(text: Text, start: int, end: int) -> list[str]:
+    """Tokens [start, end) as the text writes them."""
+    t, raw = text.tokens, text.article.text
+    spans = zip(t.starts[start:end].tolist(), t.ends[start:end].tolist(), strict=True)
+    return [raw[i:j] for i, j in spans]
+
+
 def _unshared(words: list[str], other: list[str]) -> list[str]:
     """`words` less as many of each as `other` holds (gaps are a few words long)."""
     rest = list(other)

@@ -123,8 +123,8 @@ class CopySettings:
     """Share of extra words a containing text needs: 'one contains the other plus additions'."""
     refile_hours: int = 72
     """An outlet refiles, updates and corrects an article within this many hours of the first
-    take; its own near-identical texts further apart are a recurring report (a monthly crop
-    estimate, a dividend notice), not one article."""
+    take; its own copies further apart are the text run again (near_duplicate) or, with
+    other figures and no version note, its recurring report (no relation)."""
 
     # --- output -----------------------------------------------------------------------------
     keep_rejected: bool = False

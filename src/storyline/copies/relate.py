@@ -19,12 +19,19 @@ Relation rules, in order (the first that fires decides; `evidence["rule"]` names
   `mostly_shared` - both texts are covered >= `mostly_shared_coverage` (an edited version).
   A copy is a **version** when an edit shows: a version note, corrected numbers (at least as
   many as words misread, as for templates: an OCR'd reprint misreads figures like words), the
-  same outlet (the publisher's own refile), or unaligned material on both sides
-  (>= `version_unique_words` each, less the slots that read alike: text too garbled to align);
+  same outlet within `refile_hours` (the publisher's own refile), or unaligned material on
+  both sides (>= `version_unique_words` each, less the slots that read alike: text too
+  garbled to align);
   otherwise a **near_duplicate** (a reprint).
-  But `recurring_report` - a copy rule fired for two texts of one outlet published more than
-  `refile_hours` apart: an outlet refiles and corrects within a day or two, so this is its
-  recurring report (a monthly estimate, a weekly notice in the same words), not one article.
+  But `other_subjects` - the texts open on other names, the rest alike (`align.other_subjects`:
+  "First Wisconsin National Bank said it has raised its prime rate..." against "Meridian
+  Bancorp Inc said..."): one template about two subjects, not a copy; and
+  `recurring_report` - a copy of one outlet's, published more than `refile_hours` apart (an
+  outlet refiles and updates within a day or two), with other figures (as `numbers_changed`
+  counts them) but no version note, from another page: the outlet's recurring report in the
+  same words (a crop estimate, a weekly notice), not one article. Otherwise it is the outlet
+  running the text again (a notice, an advertisement; OCR garbles one run and not the next):
+  a near_duplicate, or a version if noted.
 * `shared_passage` - a passage of >= `partial_min_words` matched words (without a differing
   figure among them) that is neither a shared quotation (mostly inside quotation marks in both
   texts) nor boilerplate: **partial_reuse**.
@@ -49,7 +56,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.copies.align import Alignment, Text, misread_slots, misread_words
+from storyline.copies.align import Alignment, Text, misread_slots, misread_words, other_subjects
 from storyline.copies.fingerprints import minhash, shingles_of
 from storyline.copies.metadata import earlier_by_time, hours_apart, same_outlet, wire_credits
 from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation
@@ -164,52 +171,53 @@ def relate(
     unique_a, unique_b = al.uncovered_a, al.uncovered_b
     notes_a, notes_b = al.a.notes, al.b.notes
     own_outlet = same_outlet(art_a, art_b)
-    apart = hours_apart(art_a, art_b) if own_outlet and copy_rule else None
+    one_page = bool(art_a.url) and art_a.url == art_b.url  # two captures of one page
+    apart = hours_apart(art_a, art_b) if own_outlet and copy_rule and not one_page else None
+    later = apart if apart is not None and apart > settings.refile_hours else None  # hours
+    subjects = other_subjects(al, settings) if copy_rule and copy_rule != "exact_text" else None
     rule: str
     why: str
     if copy_rule == "exact_text":
         relation, rule = "exact", "exact_text"
         why = "identical text up to case, quote style and whitespace"
-    elif apart is not None and apart > settings.refile_hours:
-        relation, rule = None, "recurring_report"
-        checks["hours_apart"] = _round(apart)
+    elif subjects:
+        relation, rule = None, "other_subjects"
+        checks["subjects"] = list(subjects)
         why = (
-            f"both from {art_a.outlet}, published {apart / 24:.1f} days apart (refiles come"
-            f" within {settings.refile_hours} hours): the outlet's recurring report, not one"
-            " article"
+            f"the texts read alike but open on other names ({subjects[0][:80]!r} vs"
+            f" {subjects[1][:80]!r}): one template about two subjects, not a copy"
         )
     elif copy_rule:
-        signals: list[str] = []
-        if notes_a or notes_b:
-            signals.append("version_note")
-        if al.numbers_conflict:
-            if "misread_words" not in checks:
-                checks["misread_words"] = misread_words(al, settings)
-            # as for templates: figures misread no more often than words are OCR noise
-            if al.numbers_conflict >= settings.template_misread_ratio * checks["misread_words"]:
-                signals.append("numbers_changed")
-        if own_outlet:
-            signals.append("same_outlet")
-        if min(unique_a, unique_b) >= settings.version_unique_words:
-            misread_a, misread_b = misread_slots(al, settings)
-            checks["misread_slot_words"] = [misread_a, misread_b]
-            if min(unique_a - misread_a, unique_b - misread_b) >= settings.version_unique_words:
-                signals.append("edited_both_sides")
-        checks["version_signals"] = signals
-        relation = "version" if signals else "near_duplicate"
-        rule = copy_rule
-        why = {
-            "contained": (
-                f"the shorter text is {cov_small:.0%} aligned and the longer {cov_large:.0%}"
-            ),
-            "lead_of_longer": (
-                f"the shorter text is {cov_small:.0%} aligned and matches the start of the longer"
-            ),
-            "mostly_shared": f"both texts are mostly aligned ({cov_a:.0%} and {cov_b:.0%})",
-        }[copy_rule]
-        why += "; " + (
-            "edited: " + ", ".join(signals) if signals else "no sign of an edit: a reprint"
-        )
+        edits = _edits(al, settings, checks, bool(notes_a or notes_b), unique_a, unique_b)
+        if later is not None:
+            checks["hours_apart"] = _round(later)
+        if later is not None and "numbers_changed" in edits and "version_note" not in edits:
+            relation, rule = None, "recurring_report"
+            why = (
+                f"both from {art_a.outlet}, {later / 24:.1f} days apart (refiles come within"
+                f" {settings.refile_hours} hours), with other figures: the outlet's recurring"
+                " report, not one article"
+            )
+        else:
+            signals = [*edits, "same_outlet"] if own_outlet and later is None else edits
+            checks["version_signals"] = signals
+            relation = "version" if signals else "near_duplicate"
+            rule = copy_rule
+            why = {
+                "contained": (
+                    f"the shorter text is {cov_small:.0%} aligned and the longer {cov_large:.0%}"
+                ),
+                "lead_of_longer": (
+                    f"the shorter text is {cov_small:.0%} aligned and matches the start of the"
+                    " longer"
+                ),
+                "mostly_shared": f"both texts are mostly aligned ({cov_a:.0%} and {cov_b:.0%})",
+            }[copy_rule]
+            why += "; " + (
+                "edited: " + ", ".join(signals) if signals else "no sign of an edit: a reprint"
+            )
+            if later is not None and not signals:
+                why += f" (its outlet ran it again {later / 24:.1f} days later)"
     elif template:
         relation, rule = None, "template_numbers_differ"
         why = (
@@ -270,6 +278,31 @@ def relate(
         evidence["candidate"] = candidate
     earlier_id = {"a": art_a.id, "b": art_b.id}.get(earlier or "")
     return Copy(art_a.id, art_b.id, relation, earlier_id, similarity, al.passages, evidence)
+
+
+def _edits(
+    al: Alignment,
+    settings: CopySettings,
+    checks: dict[str, Any],
+    noted: bool,
+    unique_a: int,
+    unique_b: int,
+) -> list[str]:
+    """What shows a copy edited: a version note, changed figures (at least as many as words
+    misread: an OCR'd reprint misreads figures like words), unaligned text on both sides (less
+    the slots that read alike: text too garbled to align). Records what it read in `checks`."""
+    edits = ["version_note"] if noted else []
+    if al.numbers_conflict:
+        if "misread_words" not in checks:
+            checks["misread_words"] = misread_words(al, settings)
+        if al.numbers_conflict >= settings.template_misread_ratio * checks["misread_words"]:
+            edits.append("numbers_changed")
+    if min(unique_a, unique_b) >= settings.version_unique_words:
+        misread_a, misread_b = misread_slots(al, settings)
+        checks["misread_slot_words"] = [misread_a, misread_b]
+        if min(unique_a - misread_a, unique_b - misread_b) >= settings.version_unique_words:
+            edits.append("edited_both_sides")
+    return edits
 
 
 def _own_run(al: Alignment, side: str, lead: int) -> int:
