@@ -13,7 +13,8 @@
 (c) exact duplicates in bbc_news_2225 and reuters21578 (identical NFKC/casefolded/whitespace-
     collapsed text): recall of every such pair as `exact`, over the whole corpus.
 (d) impresso_passim_1900: every passim passage as a document; pairwise P/R of passim clusters
-    against our copy families (and against components of all relations).
+    against our copy families (and against components of all relations), with the default
+    settings and with the OCR profile (`build --profile ocr`: these are OCR'd scans).
 (e) labelled Reuters copies (bench/labels/reuters_versions.jsonl): 80 pairs drawn at random from
     those storyline 0.4.0 called `version` in reuters21578, each labelled by reading both texts
     and titles: SAME (one article refiled, updated, corrected) or a recurring report of another
@@ -48,7 +49,7 @@ from _corpora import (
     pairs_dev_articles,
 )
 
-from storyline.copies import COPY_RELATIONS, CopySettings, compare, find_copies
+from storyline.copies import COPY_RELATIONS, PROFILES, CopySettings, compare, find_copies
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results" / "eval_copies.json"
@@ -478,12 +479,12 @@ def main() -> int:
     )
     print(f"    wrongly joined: {', '.join(lab['wrongly_joined']) or 'none'}")
 
-    if not args.quick:
-        imp = eval_impresso(settings)
-        out["impresso"] = imp
+    for profile in () if args.quick else ("news", "ocr"):
+        imp = eval_impresso(PROFILES[profile])
+        out["impresso" if profile == "news" else f"impresso_{profile}"] = imp
         print(
-            f"(d) impresso: {imp['documents']} passages, {imp['passim_clusters']} passim"
-            f" clusters, {imp['seconds']} s"
+            f"(d) impresso, profile {profile}: {imp['documents']} passages,"
+            f" {imp['passim_clusters']} passim clusters, {imp['seconds']} s"
         )
         size = imp["largest_cluster"]["size"]
         print(f"    families vs passim clusters, pairwise: {_pr(imp['families_vs_clusters'])}")

@@ -12,8 +12,9 @@ articles (>= 120 words, a seeded sample) each get one reprint that is
 
 Originals, reprints and 3,000 other Reuters articles (distractors) form one corpus. Figures per
 level: the pairs' mean word 3-gram Jaccard (to place the level against NEWS-COPY's 0.30), and
-for storyline (`find_copies`, the texts cleaned as a build cleans them) and for MinHash LSH
-peers (word 5-grams, threshold 0.5, as bench/copies.py runs them):
+for storyline (`find_copies`, the texts cleaned as a build cleans them; `storyline_ocr`: with
+the OCR profile, `build --profile ocr`) and for MinHash LSH peers (word 5-grams, threshold 0.5,
+as bench/copies.py runs them):
 
 * recall: reprints in one copy family (storyline) or LSH group (peers) with their original;
 * strays: reprints grouped with another of the sampled originals (a reprint of one story called
@@ -47,7 +48,7 @@ from copies import RUNNERS, shingles
 
 from storyline.article import Article, Origin, RawArticle
 from storyline.clean import clean
-from storyline.copies import find_copies
+from storyline.copies import PROFILES, find_copies
 from storyline.workers import default_workers
 
 RESULTS = Path(__file__).resolve().parent / "results" / "noisy_copies.json"
@@ -111,16 +112,18 @@ def level(
         "pairs": len(pairs),
         "trigram_jaccard": round(sum(trigram_jaccard(texts[a], texts[b]) for a, b in pairs) / n, 3),
     }
-    start = time.perf_counter()
-    report = find_copies([article(i, t) for i, t in texts.items()], workers=default_workers())
-    group = {m: f.id for f in report.families for m in f.members}
-    relation = {(c.a, c.b): c.relation for c in report.copies}
-    relations = Counter(_relation(relation, group, p) for p in pairs)
-    out["storyline"] = scores(pairs, group) | {
-        "seconds": round(time.perf_counter() - start, 2),
-        "relations": dict(relations.most_common()),
-        "reprints_as_near_duplicate": round(relations["near_duplicate"] / n, 3),
-    }
+    articles = [article(i, t) for i, t in texts.items()]
+    for engine, profile in (("storyline", "news"), ("storyline_ocr", "ocr")):
+        start = time.perf_counter()
+        report = find_copies(articles, PROFILES[profile], workers=default_workers())
+        group = {m: f.id for f in report.families for m in f.members}
+        relation = {(c.a, c.b): c.relation for c in report.copies}
+        relations = Counter(_relation(relation, group, p) for p in pairs)
+        out[engine] = scores(pairs, group) | {
+            "seconds": round(time.perf_counter() - start, 2),
+            "relations": dict(relations.most_common()),
+            "reprints_as_near_duplicate": round(relations["near_duplicate"] / n, 3),
+        }
     ids = list(texts)
     for peer in peers:
         labels = RUNNERS[peer](ids, [texts[i] for i in ids])
@@ -172,11 +175,12 @@ def main() -> None:
         r = level(base, args.originals, rate, peers, args.seed)
         results[f"rate_{rate * 100:g}pct"] = r
         line = f"rate {rate:.2f} (3-gram Jaccard {r['trigram_jaccard']:.2f}):"
-        for engine in ("storyline", *peers):
+        for engine in ("storyline", "storyline_ocr", *peers):
             s = r[engine]
             line += f"  {engine} recall {s['recall']:.3f} strays {s['strays']}"
         print(line)
-        print(f"{'':>10}storyline relations {r['storyline']['relations']}")
+        for engine in ("storyline", "storyline_ocr"):
+            print(f"{'':>10}{engine} relations {r[engine]['relations']}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"levels": results}, indent=2) + "\n")
 

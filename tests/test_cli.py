@@ -12,6 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from storyline import __version__
+from storyline.api import Storyline
+from storyline.copies import OCR, CopySettings
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
 
@@ -144,6 +146,7 @@ def test_search(sample_db: Path) -> None:
         (("article", "nope", "--db", "{sample}"), "no article with id"),
         (("copies", "--article", "nope", "--db", "{sample}"), "no article with id"),
         (("families", "--article", "nope", "--db", "{sample}"), "no article with id"),
+        (("build", str(SAMPLE), "--profile", "scans", "--db", "{tmp}/p.db"), "unknown profile"),
     ],
 )
 def test_errors_are_one_line_without_traceback(
@@ -153,6 +156,15 @@ def test_errors_are_one_line_without_traceback(
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_build_profile_is_kept_with_the_store(tmp_path: Path, sample_db: Path) -> None:
+    db = tmp_path / "ocr.db"
+    cli("build", SAMPLE, "--db", db, "--profile", "ocr")
+    with Storyline(db, create=False) as sl:
+        assert sl.copy_settings() == OCR
+    with Storyline(sample_db, create=False) as sl:
+        assert sl.copy_settings() == CopySettings()
 
 
 def test_copies_and_diff(sample_db: Path) -> None:

@@ -83,9 +83,18 @@ class Storyline:
             self.store.require_article(article)
         return list(self.store.families(article))
 
+    def copy_settings(self) -> CopySettings:
+        """The settings the store's copies were found with (the defaults before any build)."""
+        state = self.store.stage_state("copies")
+        if state is None:
+            return CopySettings()
+        return CopySettings(**{k: v for k, v in state["settings"].items() if k != "storyline"})
+
     def diff(self, a: str, b: str, settings: CopySettings | None = None) -> tuple[Copy, Diff]:
-        """Align two articles and say what they share and where they differ (any two ids)."""
-        return compare(self.store.article(a), self.store.article(b), settings)
+        """Align two articles and say what they share and where they differ (any two ids), by
+        the settings the store was built with unless others are given."""
+        first, second = self.store.article(a), self.store.article(b)
+        return compare(first, second, settings or self.copy_settings())
 
     def stories(self) -> list[dict[str, Any]]:
         """Every story (an event), as stable JSON: id, article_ids, families, label, storyline_id,

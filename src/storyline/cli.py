@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,8 +21,8 @@ from rich.text import Text
 
 from storyline import __version__, serialize
 from storyline.api import FORMATS, Storyline
-from storyline.copies import RELATIONS
-from storyline.errors import StorylineError
+from storyline.copies import PROFILES, RELATIONS
+from storyline.errors import InputError, StorylineError
 from storyline.pipeline import BuildSettings, BuildSummary, parse_stages
 from storyline.stories import StoryLabel
 
@@ -85,11 +86,21 @@ def build_cmd(
         int | None,
         typer.Option(min=1, help="Processes for fingerprints and alignment [default: CPUs]."),
     ] = None,
+    profile: Annotated[
+        str,
+        typer.Option(
+            help=f"Copy-detection settings, one of: {', '.join(PROFILES)} (for OCR'd scans)."
+        ),
+    ] = "news",
     json_out: JsonOption = False,
 ) -> None:
     """Ingest and clean PATHS into the store, then run the later stages (incremental, resumable)."""
     chosen = parse_stages(stages)
-    settings = BuildSettings() if workers is None else BuildSettings(workers=workers)
+    if profile not in PROFILES:
+        raise InputError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
+    settings = BuildSettings(copies=PROFILES[profile])
+    if workers is not None:
+        settings = replace(settings, workers=workers)
     bars = RichProgress(
         TextColumn("{task.description:>8}"),
         BarColumn(),

@@ -10,6 +10,8 @@ import pytest
 from copies_fixtures import BRIDGE, FOOTER, MUSEUM, QUOTE, article, filler
 
 from storyline.copies import (
+    OCR,
+    PROFILES,
     CopySettings,
     compare,
     find_copies,
@@ -557,3 +559,42 @@ def test_words_replaced_by_other_words_end_a_passage() -> None:
     only_a = " ".join(first.text[s.start : s.end] for s in diff.only_a)
     assert "did not borrow in the first week of the period" in only_a
     assert copy.passages[-1].a_end == first.text.index(" did not borrow")
+
+
+def test_the_ocr_profile_finds_a_scan_misread_every_fifth_word() -> None:
+    """Every 5-gram of the scan holds a misread word, so the news settings propose nothing; the
+    OCR profile's 4-grams survive between misreadings."""
+    words = " ".join(BRIDGE).split(" ")
+    scan = " ".join(_misread_word(w) if k % 5 == 1 else w for k, w in enumerate(words))
+    docs = [article("paper-1", BRIDGE), article("scan-1", [scan]), article("museum", MUSEUM)]
+    assert find_copies(docs).copies == ()
+    (copy,) = find_copies(docs, OCR).copies
+    assert (copy.a, copy.b, copy.relation) == ("paper-1", "scan-1", "near_duplicate")
+    assert PROFILES["ocr"] is OCR and PROFILES["news"] == CopySettings()
+
+
+_EARNINGS = [
+    "Qtr ended June 30",
+    "Oper shr profit 17 cts vs profit 10 cts",
+    "Oper net profit 5,146,000 vs profit 2,691,000",
+    "Revs 269.5 mln vs 274.4 mln",
+    "Avg shrs 20.5 mln vs 17.0 mln",
+    "Nine mths",
+    "Oper shr profit 14 cts vs loss 45 cts",
+    "Oper net profit 4,131,000 vs loss 7,148,000",
+    "Revs 802.8 mln vs 766.0 mln",
+    "Avg shrs 20.4 mln vs 16.9 mln",
+    "NOTE: Net excludes discontinued operations loss 1,667,000 dlrs vs profit 42,000 dlrs in"
+    " quarter and loss 2,123,000 dlrs vs profit 1,334,000 dlrs in nine mths.",
+    "Net excludes gains on insurance recovery of 54,000 dlrs vs 91,000 dlrs in quarter and"
+    " 1,289,000 dlrs vs 218,000 dlrs in nine mths.",
+]
+
+
+@pytest.mark.parametrize("settings", [CopySettings(), OCR], ids=["news", "ocr"])
+def test_a_reprinted_table_has_no_number_conflicts(settings: CopySettings) -> None:
+    """A table's repeated phrases ("mln vs", "vs profit") seed chains off the diagonal; those
+    dropped for the whole-text passage must not lend it their figures' conflicts."""
+    copy, _ = compare(article("a", _EARNINGS), article("b", [*_EARNINGS, "Reuter"]), settings)
+    assert copy.similarity["numbers_conflict"] == 0
+    assert copy.relation == "near_duplicate"

@@ -377,7 +377,6 @@ def _reference_passages(
         longer = ga > slot_words or gb > slot_words
         found = 0 if longer else clash(best["end"][0], block[0], best["end"][1], block[2])
         if found:
-            total += found
             best["conflicts"] += found
             best["breaks"].append(len(best["blocks"]))
         best["blocks"].append(block)
@@ -399,6 +398,7 @@ def _reference_passages(
             sum(x[1] - x[0] for x in c["blocks"][s:e]) for s, e in itertools.pairwise(edges)
         )
         agree += sum(int(np.count_nonzero(num_a[x[0] : x[1]])) for x in c["blocks"])
+        total += c["conflicts"]  # a dropped chain's are none of the pair's
         g0, g1 = a0, max(a0, a1 - n + 1)
         rows.append(
             [

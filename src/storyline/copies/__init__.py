@@ -38,6 +38,8 @@ from storyline.copies.fingerprints import Doc, DocPrint, docs_of, fingerprint
 from storyline.copies.records import (
     COPY_RELATIONS,
     DEFAULTS,
+    OCR,
+    PROFILES,
     RELATIONS,
     Copy,
     CopyReport,
@@ -56,6 +58,8 @@ from storyline.copies.tokens import Tokens, tokenize
 
 __all__ = [
     "COPY_RELATIONS",
+    "OCR",
+    "PROFILES",
     "RELATIONS",
     "Alignment",
     "Candidates",

@@ -1341,8 +1341,7 @@ static int read_alike(PyObject *alike, int64_t a0, int64_t a1, int64_t b0, int64
    number of chains, -1 on an error. */
 static Py_ssize_t chain_blocks(const int64_t *quads, Py_ssize_t count, const Side *a, const Side *b,
                                int64_t gap, int64_t fuzzy, int64_t slot_words, PyObject *alike,
-                               Chain *chains, Link *links,
-                               Py_ssize_t *active, int64_t *conflicts) {
+                               Chain *chains, Link *links, Py_ssize_t *active) {
     Py_ssize_t nchains = 0, nactive = 0;
     for (Py_ssize_t k = 0; k < count; k++) {
         const int64_t *blk = quads + 4 * k;
@@ -1407,7 +1406,6 @@ static Py_ssize_t chain_blocks(const int64_t *quads, Py_ssize_t count, const Sid
                             : number_conflict(a, b, ch->a1, link->a0, ch->b1, link->b0, NULL);
         link->chain = best;
         link->after_conflict = clash > 0;
-        *conflicts += clash;
         ch->conflicts += clash;
         ch->matched += link->a1 - link->a0;
         ch->count++;
@@ -1448,8 +1446,8 @@ PyDoc_STRVAR(passages_doc,
              "ngram_words, anchor_modulo); `alike(a0, a1, b0, b1)`: whether two longer gaps read alike. `rows`: int64 rows of 12 per kept passage in (a0, b0) order: a0 a1 b0 b1\n"
              "matched solid conflicts quotes_a quotes_b anchors commons blocks (the counts of quoted\n"
              "words, and of anchors and boilerplate anchors over its n-gram positions); `blocks`:\n"
-             "their blocks' quads, passage after passage; `conflicts`: number conflicts of every\n"
-             "chain and of the slots around the kept passages; `agree`: numbers inside their blocks.");
+             "their blocks' quads, passage after passage; `conflicts`: number conflicts inside the\n"
+             "kept passages and in the slots around them (a dropped chain's are none of the pair's); `agree`: numbers inside their blocks.");
 
 static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     long long gap, fuzzy, slot_words, min_words, n, modulo;
@@ -1494,7 +1492,7 @@ static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t narg
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t nchains = chain_blocks(quads, count, &a, &b, gap, fuzzy, slot_words, args[5], chains, links, active, &conflicts);
+    Py_ssize_t nchains = chain_blocks(quads, count, &a, &b, gap, fuzzy, slot_words, args[5], chains, links, active);
     if (nchains < 0)
         goto done;
     /* each chain's links, in the order they were placed: chain c's at place[chains[c].first..] */
@@ -1524,6 +1522,7 @@ static PyObject *passages(PyObject *self, PyObject *const *args, Py_ssize_t narg
             run += l->a1 - l->a0;
             agree += a.numbers[l->a1] - a.numbers[l->a0];
         }
+        conflicts += ch->conflicts; /* of the kept passages only, as `agree` */
         solid = run > solid ? run : solid;
         /* anchors over n-gram positions [a0, a1 - n + 1), within the text's grams */
         int64_t g0 = ch->a0 < a.ngrams ? ch->a0 : a.ngrams, g1 = ch->a1 - n + 1;

@@ -145,7 +145,10 @@ def relate(
 
     numbers = al.numbers_agree + al.numbers_conflict
     conflict_share = al.numbers_conflict / numbers if numbers else 0.0
-    template = al.numbers_conflict > 0 and conflict_share >= settings.template_conflict_share
+    template = (
+        al.numbers_conflict >= settings.template_min_conflicts
+        and conflict_share >= settings.template_conflict_share
+    )
     checks["number_conflict_share"] = _round(conflict_share)
     if template:  # unless words are misread as often as figures: OCR noise, not a template
         misread = misread_words(al, settings)
