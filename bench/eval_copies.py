@@ -15,12 +15,13 @@
 (d) impresso_passim_1900: every passim passage as a document; pairwise P/R of passim clusters
     against our copy families (and against components of all relations), with the default
     settings and with the OCR profile (`build --profile ocr`: these are OCR'd scans).
-(e) labelled Reuters copies (bench/labels/reuters_versions.jsonl): 80 pairs drawn at random from
-    those storyline 0.4.0 called `version` in reuters21578, each labelled by reading both texts
-    and titles: SAME (one article refiled, updated, corrected) or a recurring report of another
-    subject or occasion. Which of them the run puts in one copy family: the precision of those
-    calls on the sample, and the SAME pairs kept. (Drawn from one version's calls, it sees
-    copies dropped, right or wrong, not new ones.)
+(e) labelled Reuters copies (bench/labels/): two samples of 80 pairs, each labelled by reading
+    both texts and titles: SAME (one article refiled, updated, corrected) or a recurring report
+    of another subject or occasion. `reuters_versions.jsonl`: drawn at random from the pairs
+    storyline 0.4.0 called `version`; `reuters_copies_2.jsonl`: from those 0.4.1 called
+    `version` or `near_duplicate`, the first sample left out. Which of them the run puts in one
+    copy family: the precision of those calls on each sample, and the SAME pairs kept. (Drawn
+    from one version's calls, a sample sees copies dropped, right or wrong, not new ones.)
 
 Results go to bench/results/eval_copies.json.
 """
@@ -53,7 +54,10 @@ from storyline.copies import COPY_RELATIONS, PROFILES, CopySettings, compare, fi
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results" / "eval_copies.json"
-LABELLED = BENCH / "labels" / "reuters_versions.jsonl"
+LABELLED = {
+    "first": BENCH / "labels" / "reuters_versions.jsonl",
+    "second": BENCH / "labels" / "reuters_copies_2.jsonl",
+}
 GOLD_LABELS = ("SAME_SOURCE", "PARTIAL_REUSE", "SAME_EVENT", "SAME_TOPIC", "UNRELATED")
 PRED_LABELS = ("exact", "near_duplicate", "version", "same_family", "partial_reuse", "none")
 # "same_family": in one copy family, its pair not aligned itself (CopySettings.skip_joined_pairs)
@@ -382,8 +386,8 @@ def eval_impresso(settings: CopySettings) -> dict[str, Any]:
 # --- (e) labelled Reuters copies -----------------------------------------------------------------
 
 
-def eval_labelled(family: dict[str, int]) -> dict[str, Any]:
-    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+def eval_labelled(path: Path, family: dict[str, int]) -> dict[str, Any]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     joined = [r for r in rows if r["a"] in family and family[r["a"]] == family.get(r["b"])]
     right = [r for r in joined if r["label"] == "SAME"]
     same = sum(1 for r in rows if r["label"] == "SAME")
@@ -471,13 +475,15 @@ def main() -> int:
             f" in {r['seconds']} s"
         )
         print(f"    predicted {r['predicted']}")
-    lab = out["labelled_reuters"] = eval_labelled(family)  # reuters21578's, the last above
-    print(
-        f"(e) labelled Reuters copies: precision {lab['precision']:.3f} on the sample"
-        f" ({lab['in_one_family']} of {lab['pairs']} pairs in one family; SAME kept"
-        f" {lab['same_kept']}/{lab['same']})"
-    )
-    print(f"    wrongly joined: {', '.join(lab['wrongly_joined']) or 'none'}")
+    for sample, path in LABELLED.items():  # `family`: reuters21578's, the last above
+        key = "labelled_reuters" if sample == "first" else f"labelled_reuters_{sample}"
+        lab = out[key] = eval_labelled(path, family)
+        print(
+            f"(e) labelled Reuters copies, {sample} sample: precision {lab['precision']:.3f}"
+            f" ({lab['in_one_family']} of {lab['pairs']} pairs in one family; SAME kept"
+            f" {lab['same_kept']}/{lab['same']})"
+        )
+        print(f"    wrongly joined: {', '.join(lab['wrongly_joined']) or 'none'}")
 
     for profile in () if args.quick else ("news", "ocr"):
         imp = eval_impresso(PROFILES[profile])

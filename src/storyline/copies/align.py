@@ -60,6 +60,7 @@ from storyline.copies import _kernels
 from storyline.copies.arrays import I64, INT64, U64
 from storyline.copies.fingerprints import article_tokens, ngram_index
 from storyline.copies.metadata import version_notes
+from storyline.copies.patterns import NAME_DESIGNATORS
 from storyline.copies.records import DEFAULTS, CopySettings, Passage
 from storyline.copies.tokens import Tokens
 
@@ -317,12 +318,12 @@ def misread_slots(al: Alignment, settings: CopySettings) -> tuple[int, int]:
 def other_subjects(al: Alignment, settings: CopySettings) -> tuple[str, str] | None:
     """The names two texts open with, when they differ and all else starts alike: the first
     passage begins a few words (up to `lead_slack_words`) into both texts, mid-sentence (its
-    first word lower-case as written: the words before it are the sentence's subject, not a
-    headline or a dateline), and those words hold a name of two or more capitalised words on
-    each side, with no word in common and unalike in their letters (a corrected spelling
-    reads alike). One template about two subjects: "First Wisconsin National Bank said it
-    has raised its prime rate..." and "Meridian Bancorp Inc said it has raised...". None
-    otherwise."""
+    first word lower-case as written, or a company designator: the words before it are the
+    sentence's subject, not a headline or a dateline), and those words hold a name of two or
+    more capitalised words on each side, with no word in common and unalike in their letters
+    (a corrected spelling reads alike). One template about two subjects: "First Wisconsin
+    National Bank said it has raised its prime rate..." and "Meridian Bancorp Inc said it has
+    raised...". None otherwise."""
     if not al.token_passages:
         return None
     first = min(al.token_passages, key=lambda p: p.a0)
@@ -332,13 +333,19 @@ def other_subjects(al: Alignment, settings: CopySettings) -> tuple[str, str] | N
         return None
     ta, tb = al.a.tokens, al.b.tokens
     lead_a, lead_b = _written(al.a, 0, a0 + 1), _written(al.b, 0, b0 + 1)
-    if not (lead_a[-1][:1].islower() and lead_b[-1][:1].islower()):
+    if not (_goes_on(lead_a[-1]) and _goes_on(lead_b[-1])):
         return None
     if sum(w[:1].isupper() for w in lead_a) < 2 or sum(w[:1].isupper() for w in lead_b) < 2:
         return None
     if not set(ta.words[:a0]).isdisjoint(tb.words[:b0]) or _alike(ta, tb, 0, a0, 0, b0, settings):
         return None
     return " ".join(lead_a[:-1]), " ".join(lead_b[:-1])
+
+
+def _goes_on(word: str) -> bool:
+    """Whether a word as written goes on a sentence: lower-case, or a company designator that
+    ends the name before it ("NMR Centers Inc said")."""
+    return word[:1].islower() or word.casefold().rstrip(".") in NAME_DESIGNATORS
 
 
 def _written(text: Text, start: int, end: int) -> list[str]:

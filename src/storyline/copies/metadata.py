@@ -2,7 +2,8 @@
 
 Version notes ("This story has been updated ..."), which the cleaner lifts into
 `metadata["version_notes"]` (ones left in the text are found at line starts with
-`patterns.VERSION_NOTE`); wire credits (`metadata["wire_credits"]`); and publication times
+`patterns.VERSION_NOTE`), and headlines marked as a later take ("CORRECTED - ...",
+`patterns.TITLE_NOTE`); wire credits (`metadata["wire_credits"]`); and publication times
 (`Article.published`, ISO 8601).
 """
 
@@ -12,7 +13,7 @@ import itertools
 from datetime import UTC, datetime
 
 from storyline.article import Article
-from storyline.copies.patterns import VERSION_NOTE, VERSION_NOTE_LINE
+from storyline.copies.patterns import TITLE_NOTE, VERSION_NOTE, VERSION_NOTE_LINE
 
 
 def _strings(value: object) -> list[str]:
@@ -24,12 +25,15 @@ def _strings(value: object) -> list[str]:
 
 
 def version_notes(article: Article) -> tuple[str, ...]:
-    """Update/correction notes: those the cleaner lifted, else ones still in the text."""
+    """Update/correction notes: those the cleaner lifted, else ones still in the text; and a
+    headline marked as a correction or update ("CORRECTED - ...")."""
     notes = _strings(article.metadata.get("version_notes"))
     if not notes:
         first = VERSION_NOTE.match(article.text)
         found = itertools.chain([first] if first else [], VERSION_NOTE_LINE.finditer(article.text))
         notes = [m.group().strip() for m in found]
+    if article.title and TITLE_NOTE.match(article.title):
+        notes.append(article.title.strip())
     return tuple(notes)
 
 

@@ -55,3 +55,14 @@ _VERSION_NOTE = (
 )
 VERSION_NOTE = re.compile("(?i)" + _VERSION_NOTE)
 VERSION_NOTE_LINE = re.compile("(?i)\n" + _VERSION_NOTE)
+
+# A headline marked as a later take by the wire's conventions: "CORRECTED - ...", "UPDATE 2-...",
+# "REFILE-...", "RPT-...".
+TITLE_NOTE = re.compile(
+    r"(?i)\s*(?:corrected|correction|update[ds]?(?:\s*\d+)?|refiled?|repeat|rpt|recasts?)\s*[-—:]"
+)
+
+# Designators that end a company's name ("NMR Centers Inc said..."), not a sentence's start.
+NAME_DESIGNATORS = frozenset(
+    ("inc", "corp", "co", "cos", "ltd", "plc", "llc", "lp", "ag", "sa", "nv", "gmbh", "spa", "bv")
+)

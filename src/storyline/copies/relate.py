@@ -9,7 +9,8 @@ Relation rules, in order (the first that fires decides; `evidence["rule"]` names
   more of them than words misread inside the passages (`template_misread_ratio`; in OCR'd
   reprints figures are misread like words): recurring template reports (money-market notices,
   dividend notices, weekly statistics) are neither copies nor reuse, however long their
-  shared wording.
+  shared wording. Unless a text carries a version note (a "CORRECTED - " headline too) and
+  they are no more than `refile_hours` apart: a correction changes figures.
 * copy rules, on aligned word coverage (boilerplate passages left out, unless the texts are
   nothing else):
   `contained` - the shorter text is covered >= `contained_coverage` and the longer one >=
@@ -154,6 +155,11 @@ def relate(
         misread = misread_words(al, settings)
         checks["misread_words"] = misread
         template = al.numbers_conflict >= settings.template_misread_ratio * misread
+    notes_a, notes_b = al.a.notes, al.b.notes
+    hours = hours_apart(art_a, art_b)
+    if template and (notes_a or notes_b) and (hours is None or hours <= settings.refile_hours):
+        template = False  # a correction says it changed figures: a version, not a template
+        checks["figures_corrected"] = True
 
     copy_rule = ""
     same_words = na > 0 and al.a.tokens.words == al.b.tokens.words
@@ -172,11 +178,13 @@ def relate(
             copy_rule = "mostly_shared"
 
     unique_a, unique_b = al.uncovered_a, al.uncovered_b
-    notes_a, notes_b = al.a.notes, al.b.notes
     own_outlet = same_outlet(art_a, art_b)
     one_page = bool(art_a.url) and art_a.url == art_b.url  # two captures of one page
-    apart = hours_apart(art_a, art_b) if own_outlet and copy_rule and not one_page else None
-    later = apart if apart is not None and apart > settings.refile_hours else None  # hours
+    later = (  # hours between two copies of one outlet's, past its refiles
+        hours
+        if own_outlet and not one_page and hours is not None and hours > settings.refile_hours
+        else None
+    )
     subjects = other_subjects(al, settings) if copy_rule and copy_rule != "exact_text" else None
     rule: str
     why: str
