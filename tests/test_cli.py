@@ -161,8 +161,12 @@ def test_errors_are_one_line_without_traceback(
 def test_build_profile_is_kept_with_the_store(tmp_path: Path, sample_db: Path) -> None:
     db = tmp_path / "ocr.db"
     cli("build", SAMPLE, "--db", db, "--profile", "ocr")
+    cli("build", SAMPLE, "--db", db)  # again, without a profile: the store's
     with Storyline(db, create=False) as sl:
         assert sl.copy_settings() == OCR
+    cli("build", SAMPLE, "--db", db, "--profile", "news")
+    with Storyline(db, create=False) as sl:
+        assert sl.copy_settings() == CopySettings()
     with Storyline(sample_db, create=False) as sl:
         assert sl.copy_settings() == CopySettings()
 

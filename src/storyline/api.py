@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,10 @@ class Storyline:
         settings: BuildSettings | None = None,
         progress: Progress | None = None,
     ) -> BuildSummary:
-        """Ingest and clean `paths` (files or folders), then run the later stages."""
+        """Ingest and clean `paths` (files or folders), then run the later stages. Without
+        `settings`, copies are found as the store's last build found them (`copy_settings`)."""
+        if settings is None:
+            settings = BuildSettings(copies=self.copy_settings())
         return build(self.store, paths, stages=stages, settings=settings, progress=progress)
 
     def articles(self) -> Iterator[Article]:
@@ -88,7 +92,8 @@ class Storyline:
         state = self.store.stage_state("copies")
         if state is None:
             return CopySettings()
-        return CopySettings(**{k: v for k, v in state["settings"].items() if k != "storyline"})
+        known = {f.name for f in fields(CopySettings)}  # an older store's may lack or add some
+        return CopySettings(**{k: v for k, v in state["settings"].items() if k in known})
 
     def diff(self, a: str, b: str, settings: CopySettings | None = None) -> tuple[Copy, Diff]:
         """Align two articles and say what they share and where they differ (any two ids), by

@@ -87,20 +87,18 @@ def build_cmd(
         typer.Option(min=1, help="Processes for fingerprints and alignment [default: CPUs]."),
     ] = None,
     profile: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help=f"Copy-detection settings, one of: {', '.join(PROFILES)} (for OCR'd scans)."
+            help=f"Copy-detection settings: {', '.join(PROFILES)} (for OCR'd scans)"
+            " [default: the store's, else news]."
         ),
-    ] = "news",
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Ingest and clean PATHS into the store, then run the later stages (incremental, resumable)."""
     chosen = parse_stages(stages)
-    if profile not in PROFILES:
+    if profile is not None and profile not in PROFILES:
         raise InputError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
-    settings = BuildSettings(copies=PROFILES[profile])
-    if workers is not None:
-        settings = replace(settings, workers=workers)
     bars = RichProgress(
         TextColumn("{task.description:>8}"),
         BarColumn(),
@@ -111,6 +109,10 @@ def build_cmd(
         disable=json_out or not err.is_terminal,
     )
     with Storyline(db) as sl, bars:
+        copies = sl.copy_settings() if profile is None else PROFILES[profile]
+        settings = BuildSettings(copies=copies)
+        if workers is not None:
+            settings = replace(settings, workers=workers)
         summary = sl.build(paths, stages=chosen, settings=settings, progress=_BuildProgress(bars))
     if json_out:
         _print_json(summary.as_dict())
