@@ -398,6 +398,10 @@ def test_settings_are_validated() -> None:
         CopySettings(max_df=0)
     with pytest.raises(ValueError, match="min_passage_words"):
         CopySettings(min_passage_words=3)
+    with pytest.raises(ValueError, match="template_min_conflicts"):
+        CopySettings(template_min_conflicts=0)
+    with pytest.raises(ValueError, match="refile_hours"):
+        CopySettings(refile_hours=-1)
     assert CopySettings().as_dict()["ngram_words"] == 5
 
 

@@ -147,6 +147,7 @@ class CopySettings:
             "max_exact_group",
             "max_seed_repeats",
             "seed_words",
+            "template_min_conflicts",
             "min_passage_words",
             "partial_min_words",
             "sentence_words",
@@ -162,7 +163,6 @@ class CopySettings:
             "number_slot_words",
             "lead_slack_words",
             "refile_hours",
-            "template_min_conflicts",
             "version_unique_words",
             "seed",
         ):
