@@ -10,7 +10,7 @@ Version notes ("This story has been updated ..."), which the cleaner lifts into
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from storyline.article import Article
 from storyline.copies.patterns import TITLE_NOTE, VERSION_NOTE, VERSION_NOTE_LINE
@@ -54,15 +54,22 @@ def parse_time(value: str | None) -> datetime | None:
     return when
 
 
-def hours_apart(a: Article, b: Article) -> float | None:
-    """Hours between the two publication times (whole days when either is a date alone);
-    None when either is unknown."""
+def _times(a: Article, b: Article) -> tuple[datetime, datetime] | tuple[date, date] | None:
+    """The two publication times, as dates when either is a date alone (they compare, and
+    subtract, as dates); None when either is unknown."""
     ta, tb = parse_time(a.published), parse_time(b.published)
     if ta is None or tb is None:
         return None
     if len(a.published or "") <= 10 or len(b.published or "") <= 10:
-        return abs((ta.date() - tb.date()).days) * 24.0
-    return abs((ta - tb).total_seconds()) / 3600
+        return ta.date(), tb.date()
+    return ta, tb
+
+
+def hours_apart(a: Article, b: Article) -> float | None:
+    """Hours between the two publication times (whole days when either is a date alone);
+    None when either is unknown."""
+    times = _times(a, b)
+    return None if times is None else abs((times[0] - times[1]).total_seconds()) / 3600
 
 
 def same_outlet(a: Article, b: Article) -> bool:
@@ -71,11 +78,10 @@ def same_outlet(a: Article, b: Article) -> bool:
 
 def earlier_by_time(a: Article, b: Article) -> tuple[str | None, str]:
     """('a' | 'b' | None, why): which was published first; dates alone compare as dates."""
-    ta, tb = parse_time(a.published), parse_time(b.published)
-    if ta is None or tb is None:
+    times = _times(a, b)
+    if times is None:
         return None, ""
-    date_only = len(a.published or "") <= 10 or len(b.published or "") <= 10
-    ka, kb = (ta.date(), tb.date()) if date_only else (ta, tb)
+    ka, kb = times
     if ka == kb:
         return None, f"both published {ka.isoformat()}"
     return ("a" if ka < kb else "b"), f"published {a.published} vs {b.published}"

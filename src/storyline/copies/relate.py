@@ -156,10 +156,11 @@ def relate(
         checks["misread_words"] = misread
         template = al.numbers_conflict >= settings.template_misread_ratio * misread
     notes_a, notes_b = al.a.notes, al.b.notes
-    hours = hours_apart(art_a, art_b)
-    if template and (notes_a or notes_b) and (hours is None or hours <= settings.refile_hours):
-        template = False  # a correction says it changed figures: a version, not a template
-        checks["figures_corrected"] = True
+    if template and (notes_a or notes_b):
+        hours = hours_apart(art_a, art_b)
+        if hours is None or hours <= settings.refile_hours:
+            template = False  # a correction says it changed figures: a version, not a template
+            checks["figures_corrected"] = True
 
     copy_rule = ""
     same_words = na > 0 and al.a.tokens.words == al.b.tokens.words
@@ -180,11 +181,10 @@ def relate(
     unique_a, unique_b = al.uncovered_a, al.uncovered_b
     own_outlet = same_outlet(art_a, art_b)
     one_page = bool(art_a.url) and art_a.url == art_b.url  # two captures of one page
-    later = (  # hours between two copies of one outlet's, past its refiles
-        hours
-        if own_outlet and not one_page and hours is not None and hours > settings.refile_hours
-        else None
-    )
+    later = None  # hours between two copies of one outlet's, past its refiles
+    if copy_rule and own_outlet and not one_page:
+        hours = hours_apart(art_a, art_b)
+        later = hours if hours is not None and hours > settings.refile_hours else None
     subjects = other_subjects(al, settings) if copy_rule and copy_rule != "exact_text" else None
     rule: str
     why: str
