@@ -15,11 +15,13 @@
 (d) impresso_passim_1900: every passim passage as a document; pairwise P/R of passim clusters
     against our copy families (and against components of all relations), with the default
     settings and with the OCR profile (`build --profile ocr`: these are OCR'd scans).
-(e) labelled Reuters copies (bench/labels/): two samples of 80 pairs, each labelled by reading
+(e) labelled Reuters copies (bench/labels/): three samples of 80 pairs, each labelled by reading
     both texts and titles: SAME (one article refiled, updated, corrected) or a recurring report
     of another subject or occasion. `reuters_versions.jsonl`: drawn at random from the pairs
     storyline 0.4.0 called `version`; `reuters_copies_2.jsonl`: from those 0.4.1 called
-    `version` or `near_duplicate`, the first sample left out. Which of them the run puts in one
+    `version` or `near_duplicate`, the first sample left out; `reuters_copies_3.jsonl`: from
+    those 0.4.3 called so, both samples before left out (labelled before any rule was changed
+    after it: held out for 0.4.3). Which of them the run puts in one
     copy family: the precision of those calls on each sample, and the SAME pairs kept. (Drawn
     from one version's calls, a sample sees copies dropped, right or wrong, not new ones.)
 
@@ -57,6 +59,7 @@ RESULTS = BENCH / "results" / "eval_copies.json"
 LABELLED = {
     "first": BENCH / "labels" / "reuters_versions.jsonl",
     "second": BENCH / "labels" / "reuters_copies_2.jsonl",
+    "third": BENCH / "labels" / "reuters_copies_3.jsonl",
 }
 GOLD_LABELS = ("SAME_SOURCE", "PARTIAL_REUSE", "SAME_EVENT", "SAME_TOPIC", "UNRELATED")
 PRED_LABELS = ("exact", "near_duplicate", "version", "same_family", "partial_reuse", "none")

@@ -88,8 +88,8 @@ def test_a_growing_corpus_gives_the_result_of_a_build_from_scratch(tmp_path: Pat
     letters = next(
         row for row in fresh_result["copies"] if row[:2] == ("letter-0.txt", "letter-1.txt")
     )
-    flags = json.loads(letters[-1])["passage_flags"]
-    assert [f["boilerplate"] for f in flags] == [False, True]  # the footer has become boilerplate
+    passages = json.loads(letters[-2])
+    assert [p["boilerplate"] for p in passages] == [False, True]  # the footer: boilerplate now
 
 
 def test_other_settings_or_version_start_the_copies_stage_afresh(tmp_path: Path) -> None:

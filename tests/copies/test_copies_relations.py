@@ -164,7 +164,7 @@ def test_boilerplate_footer_in_many_documents_is_no_relation() -> None:
     assert report.stats["pairs_anchors"] == 0
     for c in report.rejected:  # pairs proposed by LSH were aligned and rejected
         assert c.rule in ("only_boilerplate", "no_substantial_passage")
-        assert any(f["boilerplate"] for f in c.evidence["passage_flags"])
+        assert any(p.boilerplate for p in c.passages)
 
 
 def test_template_reports_with_different_figures_are_not_copies() -> None:
@@ -340,7 +340,9 @@ def test_passage_offsets_index_both_texts() -> None:
     assert [p.a_start for p in copy.passages] == sorted(p.a_start for p in copy.passages)
     js = copy.to_json()
     assert set(js) == {"a", "b", "relation", "earlier", "similarity", "passages", "evidence"}
-    assert all(set(x) == {"a_start", "a_end", "b_start", "b_end"} for x in js["passages"])
+    offsets = {"a_start", "a_end", "b_start", "b_end"}
+    flags = {"words", "solid_words", "conflicts", "quoted", "boilerplate"}
+    assert all(set(x) == offsets | flags for x in js["passages"])
     json.dumps(js)  # serialisable as is
 
 

@@ -180,7 +180,7 @@ def test_rejected_pairs_carry_their_evidence_only_when_kept() -> None:
         if full.relation:  # copies are the same either way
             assert short == full
         else:  # a rejected pair: its verdict and candidate record; the figures only when kept
-            assert full.similarity and full.passages and "passage_flags" in full.evidence
+            assert full.similarity and full.passages and "checks" in full.evidence
             assert (short.similarity, short.passages) == ({}, ())
             assert short.evidence == {k: full.evidence[k] for k in ("rule", "why", "candidate")}
 

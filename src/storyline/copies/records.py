@@ -290,7 +290,7 @@ class Copy:
             "relation": self.relation,
             "earlier": self.earlier,
             "similarity": dict(self.similarity),
-            "passages": [p.offsets() for p in self.passages],
+            "passages": [asdict(p) for p in self.passages],
             "evidence": self.evidence,
         }
 

@@ -271,19 +271,8 @@ def relate(
     evidence: dict[str, Any] = {
         "rule": rule,
         "why": why,
-        "figures": dict(similarity),
         "checks": checks,
         "direction": direction,
-        "passage_flags": [
-            {
-                "words": p.words,
-                "solid_words": p.solid_words,
-                "number_conflicts": p.conflicts,
-                "quoted": p.quoted,
-                "boilerplate": p.boilerplate,
-            }
-            for p in al.passages
-        ],
     }
     if candidate:
         evidence["candidate"] = candidate
