@@ -250,6 +250,42 @@ def test_a_retitled_reprint_is_still_a_copy() -> None:
     assert copy.relation in ("near_duplicate", "version")
 
 
+_NOTICE = ["Qtly div 40 cts vs 40 cts prior", "Pay May 15", "Record May one"]
+
+
+@pytest.mark.parametrize(
+    ("title_a", "title_b", "copy"),
+    [
+        # the body names no one: the headlines say these are two companies' notices
+        ("ORVANE MILLS INC <ORV> SETS QTLY DIVIDEND", "KESTREL AND DUNMORE INC <KD> SETS", False),
+        # retitled, the subject kept: one notice
+        ("ORVANE MILLS INC <ORV> SETS QUARTERLY", "ORVANE MILLS INC QTLY DIVIDEND", True),
+        # one subject put two ways: no names to tell apart
+        ("HALDEN BUYS CANADIAN RAPESEED", "HALDENESE CRUSHERS BUY CANADIAN RAPESEED", True),
+        ("ORVANE MILLS SETS QUARTERLY", None, True),  # one headline only
+    ],
+)
+def test_notices_whose_headlines_name_other_subjects_are_not_copies(
+    title_a: str, title_b: str | None, copy: bool
+) -> None:
+    a = article("a", [*_NOTICE, "Reuter"], title=title_a)
+    b = article("b", [*_NOTICE, "Reuters"], title=title_b)  # but for a word: not exact text
+    found, _ = compare(a, b)
+    if copy:
+        assert found.relation == "near_duplicate"
+    else:
+        assert (found.relation, found.rule) == (None, "other_subjects")
+        assert found.evidence["checks"]["subjects"] == ["orvane mills", "kestrel and dunmore"]
+        assert "headlines" in found.evidence["why"]
+
+
+def test_a_long_copy_under_other_headlines_is_still_a_copy() -> None:
+    """A story names its subject in its body; a reprint may retitle it freely."""
+    a = article("a", BRIDGE, title="PORT VARO COUNCIL VOTES CLOSURE")
+    b = article("b", [*BRIDGE, "Reuters"], title="EIGHT WEEKS WITHOUT THE LINDQVIST CROSSING")
+    assert compare(a, b)[0].relation == "near_duplicate"
+
+
 _APRIL = "2024-04-04T09:00:00"
 
 

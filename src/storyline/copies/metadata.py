@@ -3,8 +3,8 @@
 Version notes ("This story has been updated ..."), which the cleaner lifts into
 `metadata["version_notes"]` (ones left in the text are found at line starts with
 `patterns.VERSION_NOTE`), and headlines marked as a later take ("CORRECTED - ...",
-`patterns.TITLE_NOTE`); wire credits (`metadata["wire_credits"]`); and publication times
-(`Article.published`, ISO 8601).
+`patterns.TITLE_NOTE`); wire credits (`metadata["wire_credits"]`); publication times
+(`Article.published`, ISO 8601); and the subjects headlines open with.
 """
 
 from __future__ import annotations
@@ -12,8 +12,11 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime
 
+from rapidfuzz import fuzz
+
 from storyline.article import Article
 from storyline.copies.patterns import TITLE_NOTE, VERSION_NOTE, VERSION_NOTE_LINE
+from storyline.copies.tokens import tokenize
 
 
 def _strings(value: object) -> list[str]:
@@ -85,3 +88,44 @@ def earlier_by_time(a: Article, b: Article) -> tuple[str | None, str]:
     if ka == kb:
         return None, f"both published {ka.isoformat()}"
     return ("a" if ka < kb else "b"), f"published {a.published} vs {b.published}"
+
+
+def headline_subjects(a: Article, b: Article, alike: float) -> tuple[str, str] | None:
+    """The subjects two headlines open with, when they differ: the words of each (figures left
+    out) before the first word the other headline holds too, two or more on each side, none
+    a stem of a word of the other ("HALDEN BUYS" and "HALDENESE CRUSHERS BUY" are one subject
+    put two ways), and unalike in their letters (character similarity under `alike`: a
+    corrected spelling reads alike). "ORVANE MILLS INC <ORV> SETS QTLY DIVIDEND" and "KESTREL
+    AND DUNMORE INC <KD> SETS QUARTERLY" open on two companies; a retitled copy keeps its
+    subject somewhere in its headline ("ORVANE MILLS INC QTLY DIVIDEND"). None otherwise, or
+    when either has no headline."""
+    if not a.title or not b.title:
+        return None
+    words_a, words_b = _headline_words(a.title), _headline_words(b.title)
+    lead_a, lead_b = _before_shared(words_a, words_b), _before_shared(words_b, words_a)
+    if len(lead_a) < 2 or len(lead_b) < 2 or any(_stems(x, y) for x in lead_a for y in lead_b):
+        return None
+    subject_a, subject_b = " ".join(lead_a), " ".join(lead_b)
+    if fuzz.ratio(subject_a, subject_b) >= 100 * alike:
+        return None
+    return subject_a, subject_b
+
+
+def _headline_words(title: str) -> list[str]:
+    tokens = tokenize(title)
+    figures = tokens.numeric.tolist()
+    return [w for w, figure in zip(tokens.words, figures, strict=True) if not figure]
+
+
+def _before_shared(words: list[str], other: list[str]) -> list[str]:
+    """`words` up to the first that `other` holds too."""
+    held = set(other)
+    for k, word in enumerate(words):
+        if word in held:
+            return words[:k]
+    return words
+
+
+def _stems(x: str, y: str) -> bool:
+    """One word the other or its stem ("japan", "japanese"), neither shorter than 3 letters."""
+    return min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))

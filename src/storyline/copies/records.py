@@ -123,6 +123,10 @@ class CopySettings:
     """Unaligned words each side needs for an edit on both sides (a version, not a reprint)."""
     containment_additions: float = 0.1
     """Share of extra words a containing text needs: 'one contains the other plus additions'."""
+    notice_words: int = 40
+    """A copy whose shorter text has fewer words than this is a notice, which may name its
+    subject in its headline alone ("Qtly div 40 cts vs 40 cts prior"): headlines that open on
+    other names make it two subjects' notices, not a copy (`metadata.headline_subjects`)."""
     refile_hours: int = 72
     """An outlet refiles, updates and corrects an article within this many hours of the first
     take; its own copies further apart are the text run again (near_duplicate) or, with
@@ -162,6 +166,7 @@ class CopySettings:
             "fuzzy_gap_words",
             "number_slot_words",
             "lead_slack_words",
+            "notice_words",
             "refile_hours",
             "version_unique_words",
             "seed",

@@ -26,7 +26,10 @@ Relation rules, in order (the first that fires decides; `evidence["rule"]` names
   otherwise a **near_duplicate** (a reprint).
   But `other_subjects` - the texts open on other names, the rest alike (`align.other_subjects`:
   "First Wisconsin National Bank said it has raised its prime rate..." against "Meridian
-  Bancorp Inc said..."): one template about two subjects, not a copy; and
+  Bancorp Inc said..."), or, for a notice too short to name its subject in its body (shorter
+  than `notice_words`), headlines that open on other names (`metadata.headline_subjects`:
+  two companies' dividend notices in the same words): one template about two subjects, not a
+  copy; and
   `recurring_report` - a copy of one outlet's, published more than `refile_hours` apart (an
   outlet refiles and updates within a day or two), with other figures (as `numbers_changed`
   counts them) but no version note, from another page: the outlet's recurring report in the
@@ -59,7 +62,13 @@ import numpy as np
 
 from storyline.copies.align import Alignment, Text, misread_slots, misread_words, other_subjects
 from storyline.copies.fingerprints import minhash, shingles_of
-from storyline.copies.metadata import earlier_by_time, hours_apart, same_outlet, wire_credits
+from storyline.copies.metadata import (
+    earlier_by_time,
+    headline_subjects,
+    hours_apart,
+    same_outlet,
+    wire_credits,
+)
 from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation
 from storyline.copies.tokens import surface_key
 
@@ -185,7 +194,11 @@ def relate(
     if copy_rule and own_outlet and not one_page:
         hours = hours_apart(art_a, art_b)
         later = hours if hours is not None and hours > settings.refile_hours else None
-    subjects = other_subjects(al, settings) if copy_rule and copy_rule != "exact_text" else None
+    subjects = headlines = None
+    if copy_rule and copy_rule != "exact_text":
+        subjects = other_subjects(al, settings)
+        if subjects is None and min(na, nb) < settings.notice_words:
+            subjects = headlines = headline_subjects(art_a, art_b, settings.fuzzy_gap_similarity)
     rule: str
     why: str
     if copy_rule == "exact_text":
@@ -194,9 +207,10 @@ def relate(
     elif subjects:
         relation, rule = None, "other_subjects"
         checks["subjects"] = list(subjects)
+        where = "the notices' headlines" if headlines else "the texts read alike but"
         why = (
-            f"the texts read alike but open on other names ({subjects[0][:80]!r} vs"
-            f" {subjects[1][:80]!r}): one template about two subjects, not a copy"
+            f"{where} open on other names ({subjects[0][:80]!r} vs {subjects[1][:80]!r}):"
+            " one template about two subjects, not a copy"
         )
     elif copy_rule:
         edits = _edits(al, settings, checks, bool(notes_a or notes_b), unique_a, unique_b)
