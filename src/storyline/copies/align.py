@@ -215,7 +215,7 @@ def misread_words(al: Alignment, settings: CopySettings) -> int:
     total = 0
     for p in al.token_passages:
         for (_, end_a, _, end_b), (start_a, _, start_b, _) in itertools.pairwise(p.blocks.tolist()):
-            gap_a, gap_b = _words(ta, end_a, start_a), _words(tb, end_b, start_b)
+            gap_a, gap_b = ta.plain_words(end_a, start_a), tb.plain_words(end_b, start_b)
             if not gap_a or not gap_b:  # most often: the gap held figures only
                 continue
             only_a, only_b = gap_a, gap_b  # most often: no word in common
@@ -365,14 +365,6 @@ def _unshared(words: list[str], other: list[str]) -> list[str]:
         else:
             out.append(w)
     return out
-
-
-def _words(tokens: Tokens, start: int, end: int) -> list[str]:
-    """The words of tokens [start, end) that are not figures."""
-    if start >= end:
-        return []
-    figures = tokens.numeric[start:end].tolist()
-    return [w for w, figure in zip(tokens.words[start:end], figures, strict=True) if not figure]
 
 
 def _variant(x: str, y: str) -> bool:

@@ -101,7 +101,7 @@ def headline_subjects(a: Article, b: Article, alike: float) -> tuple[str, str] |
     when either has no headline."""
     if not a.title or not b.title:
         return None
-    words_a, words_b = _headline_words(a.title), _headline_words(b.title)
+    words_a, words_b = tokenize(a.title).plain_words(), tokenize(b.title).plain_words()
     lead_a, lead_b = _before_shared(words_a, words_b), _before_shared(words_b, words_a)
     if len(lead_a) < 2 or len(lead_b) < 2 or any(_stems(x, y) for x in lead_a for y in lead_b):
         return None
@@ -109,12 +109,6 @@ def headline_subjects(a: Article, b: Article, alike: float) -> tuple[str, str] |
     if fuzz.ratio(subject_a, subject_b) >= 100 * alike:
         return None
     return subject_a, subject_b
-
-
-def _headline_words(title: str) -> list[str]:
-    tokens = tokenize(title)
-    figures = tokens.numeric.tolist()
-    return [w for w, figure in zip(tokens.words, figures, strict=True) if not figure]
 
 
 def _before_shared(words: list[str], other: list[str]) -> list[str]:

@@ -53,6 +53,14 @@ class Tokens:
     def __len__(self) -> int:
         return len(self.words)
 
+    def plain_words(self, start: int = 0, end: int | None = None) -> list[str]:
+        """The words of tokens [start, end) that are not figures."""
+        end = len(self.words) if end is None else end
+        if start >= end:
+            return []
+        figures = self.numeric[start:end].tolist()
+        return [w for w, figure in zip(self.words[start:end], figures, strict=True) if not figure]
+
 
 def _normalise(raw: str) -> str:
     word = unicodedata.normalize("NFKC", raw).casefold().translate(APOSTROPHES)
