@@ -131,6 +131,8 @@ def _labels(pairs: Iterable[tuple[int, int]], n: int) -> list[int]:
 
 def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
     sys.path.insert(0, str(BENCH))
+    import _corpora  # noqa: F401  (`_fetch` reads it: loaded once here, as a build loads its reader)
+
     from storyline.workers import default_workers, fewer_collections
 
     with fewer_collections():  # as a build's copies stage runs

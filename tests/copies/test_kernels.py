@@ -127,7 +127,7 @@ def _table(fail: bool = False) -> tuple[_kernels.Table, list[str]]:
         made.append(raw)
         if fail:
             raise ValueError(raw)
-        return Token(raw.upper(), len(raw), raw.isdigit())
+        return raw.upper(), len(raw), raw.isdigit()
 
     return _kernels.word_table(make), made
 
@@ -173,7 +173,7 @@ def test_a_failing_table_raises_and_bad_tokens_are_refused() -> None:
     with pytest.raises(ValueError, match="cat"):
         _kernels.tokens("cat", _table(fail=True)[0])
     with pytest.raises(OverflowError):
-        _kernels.hashes(["cat"], _kernels.word_table(lambda raw: Token(raw, -1, False)))
+        _kernels.hashes(["cat"], _kernels.word_table(lambda raw: (raw, -1, False)))
     with pytest.raises(TypeError, match="tuple of 3"):
         _kernels.tokens("cat", _kernels.word_table(str))  # type: ignore[arg-type]
     with pytest.raises(TypeError):

@@ -73,10 +73,6 @@ from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation
 from storyline.copies.tokens import surface_key
 
 
-def _round(x: float) -> float:
-    return round(float(x), 4)
-
-
 def jaccard_estimate(a: Text, b: Text, settings: CopySettings) -> float:
     """MinHash estimate of word n-gram Jaccard, for pairs scored without a candidate step."""
     sig_a = minhash(
@@ -130,12 +126,12 @@ def relate(
     if jaccard_est is None:
         jaccard_est = jaccard_estimate(al.a, al.b, settings)
     similarity: dict[str, float | int] = {
-        "jaccard_estimate": _round(jaccard_est),
-        "jaccard": _round(al.jaccard),
-        "containment_a": _round(al.containment_a),
-        "containment_b": _round(al.containment_b),
-        "coverage_a": _round(al.coverage_a),
-        "coverage_b": _round(al.coverage_b),
+        "jaccard_estimate": round(jaccard_est, 4),
+        "jaccard": round(al.jaccard, 4),
+        "containment_a": round(al.containment_a, 4),
+        "containment_b": round(al.containment_b, 4),
+        "coverage_a": round(al.coverage_a, 4),
+        "coverage_b": round(al.coverage_b, 4),
         "longest_passage_words": al.longest,
         "passages": len(al.passages),
         "words_a": na,
@@ -148,8 +144,8 @@ def relate(
     a_small = na <= nb
     cov_a, cov_b, content_only = _content_coverage(al, settings)
     cov_small, cov_large = (cov_a, cov_b) if a_small else (cov_b, cov_a)
-    checks["content_coverage_a"] = _round(cov_a)
-    checks["content_coverage_b"] = _round(cov_b)
+    checks["content_coverage_a"] = round(cov_a, 4)
+    checks["content_coverage_b"] = round(cov_b, 4)
     if not content_only:
         checks["boilerplate_only_text"] = True
 
@@ -159,7 +155,7 @@ def relate(
         al.numbers_conflict >= settings.template_min_conflicts
         and conflict_share >= settings.template_conflict_share
     )
-    checks["number_conflict_share"] = _round(conflict_share)
+    checks["number_conflict_share"] = round(conflict_share, 4)
     if template:  # unless words are misread as often as figures: OCR noise, not a template
         misread = misread_words(al, settings)
         checks["misread_words"] = misread
@@ -215,7 +211,7 @@ def relate(
     elif copy_rule:
         edits = _edits(al, settings, checks, bool(notes_a or notes_b), unique_a, unique_b)
         if later is not None:
-            checks["hours_apart"] = _round(later)
+            checks["hours_apart"] = round(later, 4)
         if later is not None and "numbers_changed" in edits and "version_note" not in edits:
             relation, rule = None, "recurring_report"
             why = (
