@@ -30,6 +30,7 @@ from storyline.copies.align import Text, _alike, _blocks, align_articles, align_
 from storyline.copies.arrays import in_sorted
 from storyline.copies.candidates import BY_EXACT, BY_LSH, thin
 from storyline.copies.fingerprints import estimate_jaccard
+from storyline.copies.tokens import _normalise
 
 
 def test_tokens_normalise_case_hyphens_quotes_and_numbers() -> None:
@@ -47,6 +48,16 @@ def test_tokens_normalise_case_hyphens_quotes_and_numbers() -> None:
     ]
     assert [w for w, q in zip(toks.words, toks.quoted, strict=True) if q] == ["empty", "handed"]
     assert tokenize("empty handed").words == tokenize("Empty–handed").words
+
+
+def test_ascii_words_take_a_shortcut_to_the_same_normal_form() -> None:
+    # NFKC and casefold leave ASCII as lower() does, and of the apostrophes only "`" is ASCII:
+    # a non-ASCII letter appended sends a word the long way, and changes nothing before it
+    rng = random.Random(5)
+    letters = "aZ1,.-`'_ \n"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    words += ["Don`t", "U.S.", "5,456,000", "Vau-\nclier", "ONE"]
+    assert all(_normalise(w) == _normalise(w + "\u00e9")[:-1] for w in words)
 
 
 def test_quotes_left_open_end_with_their_paragraph() -> None:

@@ -61,7 +61,7 @@ from storyline.copies.arrays import I64, INT64, U64
 from storyline.copies.fingerprints import article_tokens, ngram_index
 from storyline.copies.metadata import version_notes
 from storyline.copies.patterns import NAME_DESIGNATORS
-from storyline.copies.records import DEFAULTS, CopySettings, Passage
+from storyline.copies.records import DEFAULTS, CopySettings, Passage, made
 from storyline.copies.tokens import Tokens
 
 Fetch = Callable[[Sequence[str]], Mapping[str, Article]]
@@ -93,9 +93,8 @@ class Text:
         seeds = grams
         if settings.seed_words != settings.ngram_words:
             seeds, order, ordered, repeats, _ = ngram_index(tokens.hashes, settings.seed_words)
-        return cls(
-            article, tokens, grams, distinct, seeds, order, ordered, repeats, version_notes(article)
-        )
+        notes = version_notes(article)
+        return made(cls, article, tokens, grams, distinct, seeds, order, ordered, repeats, notes)
 
     def side(self) -> tuple[U64, Bools, Bools, U64]:
         """What `_kernels.passages` reads of this text."""
@@ -453,7 +452,8 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
         longest = max(longest, matched)
         common_share = shared / anchors if anchors else 0.0  # anchors shared by too many texts
         passages.append(
-            Passage(
+            made(
+                Passage,
                 ta.starts.item(a0),
                 ta.ends.item(a1 - 1),
                 tb.starts.item(b0),
@@ -469,21 +469,22 @@ def align_texts(a: Text, b: Text, settings: CopySettings, common: U64 | None = N
     union = n_a + n_b - inter
     cov_a = covered_a / len(ta) if len(ta) else 0.0
     cov_b = covered_b / len(tb) if len(tb) else 0.0
-    return Alignment(
+    return made(
+        Alignment,
         a,
         b,
         tuple(passages),
         tuple(kept),
-        jaccard=inter / union if union else 0.0,
-        containment_a=inter / n_a if n_a else 0.0,
-        containment_b=inter / n_b if n_b else 0.0,
-        coverage_a=cov_a,
-        coverage_b=cov_b,
-        numbers_agree=agree,
-        numbers_conflict=conflicts,
-        longest=longest,
-        uncovered_a=len(ta) - covered_a,
-        uncovered_b=len(tb) - covered_b,
+        inter / union if union else 0.0,  # jaccard
+        inter / n_a if n_a else 0.0,  # containment_a
+        inter / n_b if n_b else 0.0,  # containment_b
+        cov_a,  # coverage_a
+        cov_b,  # coverage_b
+        agree,  # numbers_agree
+        conflicts,  # numbers_conflict
+        longest,
+        len(ta) - covered_a,  # uncovered_a
+        len(tb) - covered_b,  # uncovered_b
     )
 
 

@@ -69,7 +69,7 @@ from storyline.copies.metadata import (
     same_outlet,
     wire_credits,
 )
-from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation
+from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation, made
 from storyline.copies.tokens import surface_key
 
 
@@ -287,7 +287,7 @@ def relate(
     if candidate:
         evidence["candidate"] = candidate
     earlier_id = {"a": art_a.id, "b": art_b.id}.get(earlier or "")
-    return Copy(art_a.id, art_b.id, relation, earlier_id, similarity, al.passages, evidence)
+    return made(Copy, art_a.id, art_b.id, relation, earlier_id, similarity, al.passages, evidence)
 
 
 def _edits(

@@ -36,6 +36,7 @@ from storyline.copies.records import (
     Diff,
     Recalled,
     Relation,
+    made,
 )
 from storyline.copies.relate import relate
 from storyline.workers import batched, ordered_map
@@ -122,7 +123,7 @@ def _verdict(rejected: Copy) -> Copy:
     figures and passages are sent back only when `keep_rejected` asks for them; a tenth of a
     pair's cost went into moving them between processes."""
     evidence = {k: rejected.evidence[k] for k in ("rule", "why", "candidate")}
-    return Copy(rejected.a, rejected.b, None, None, {}, (), evidence)
+    return made(Copy, rejected.a, rejected.b, None, None, {}, (), evidence)
 
 
 def _unskipped(

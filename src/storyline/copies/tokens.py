@@ -34,6 +34,7 @@ from storyline.copies.patterns import (
     QUOTE_EITHER,
     QUOTE_OPEN,
 )
+from storyline.copies.records import made
 
 _OPENING, _CLOSING, _EITHER = ("".join(sorted(m)) for m in (QUOTE_OPEN, QUOTE_CLOSE, QUOTE_EITHER))
 
@@ -131,7 +132,8 @@ def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> 
     start_arr = np.frombuffer(starts, INT64)
     bounds = None if paragraphs is None else np.asarray(paragraphs, INT64).reshape(-1)
     quoted = _kernels.quoted(text, start_arr, bounds, _OPENING, _CLOSING, _EITHER)
-    return Tokens(
+    return made(
+        Tokens,
         words,
         np.frombuffer(hashes, UINT64),
         start_arr,
