@@ -29,8 +29,8 @@ def made(cls: type[T], *values: Any) -> T:
     if order is None:
         names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
         order = _SLOT_ORDER[cls] = tuple(names.index(slot) for slot in _kernels.slots(cls))
-    made: T = _kernels.fill(object.__new__(cls), values, order)
-    return made
+    record: T = _kernels.fill(object.__new__(cls), values, order)
+    return record
 
 
 Relation = Literal["exact", "near_duplicate", "version", "partial_reuse"]
