@@ -1,5 +1,6 @@
 """Types of the C loops in `_kernels.c` (see there for what each computes)."""
 
+from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -62,7 +63,7 @@ def flanks(
 def quoted(
     text: str,
     starts: NDArray[Any],
-    bounds: NDArray[Any] | None,
+    bounds: NDArray[Any] | array[int] | None,  # int64 (start, end) pairs, flat
     opening: str,
     closing: str,
     either: str,

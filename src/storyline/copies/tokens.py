@@ -14,6 +14,8 @@ ends with its paragraph, as news style leaves it open across paragraphs.
 
 from __future__ import annotations
 
+import array
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -130,7 +132,10 @@ def tokenize(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> 
     words, hashes, flags, starts, ends = _kernels.tokens(text, _WORDS.table)
     _WORDS.bound()
     start_arr = np.frombuffer(starts, INT64)
-    bounds = None if paragraphs is None else np.asarray(paragraphs, INT64).reshape(-1)
+    # int64 bounds, flat: an array.array of them is made at a third of numpy's cost
+    bounds = (
+        None if paragraphs is None else array.array("q", itertools.chain.from_iterable(paragraphs))
+    )
     quoted = _kernels.quoted(text, start_arr, bounds, _OPENING, _CLOSING, _EITHER)
     return made(
         Tokens,
