@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from storyline.workers import pickled_by_fields
+from storyline.records import pickled_by_fields
 
 
 @pickled_by_fields

@@ -18,7 +18,6 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
-import operator
 import os
 import signal
 import sys
@@ -26,7 +25,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import fields
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -42,30 +40,6 @@ batch (tokens, passages, records) and hardly any cycles, and Python's default (a
 collection every 700 allocations, full ones walking every object the stage holds) cost a
 quarter of the CPU time of aligning pairs. A young collection every 20,000 still cost 5% of
 it: a batch keeps its texts and results alive, and each collection walked them again."""
-
-
-def pickled_by_fields(cls: type[T]) -> type[T]:
-    """Class decorator: a frozen slots dataclass pickles as the tuple of its field values.
-
-    The state functions `dataclasses` gives such classes call `fields()` for every object,
-    which made sending articles and results between processes cost more than the work done
-    on them there."""
-    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
-    get = operator.attrgetter(*names)
-    # each slot's own setter: object.__setattr__ would look the slot up by name every time
-    puts = tuple(getattr(cls, name).__set__ for name in names)
-
-    def getstate(self: T) -> tuple[Any, ...]:
-        state: tuple[Any, ...] = get(self)
-        return state
-
-    def setstate(self: T, state: tuple[Any, ...]) -> None:
-        for put, value in zip(puts, state, strict=True):
-            put(self, value)
-
-    setattr(cls, "__getstate__", getstate)  # noqa: B010 (mypy: methods are not assignable)
-    setattr(cls, "__setstate__", setstate)  # noqa: B010
-    return cls
 
 
 def default_workers() -> int:

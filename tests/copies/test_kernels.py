@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import random
 import re
@@ -21,7 +20,6 @@ from storyline.copies.fingerprints import (
     permutations,
 )
 from storyline.copies.patterns import WORD
-from storyline.copies.records import Passage, made
 from storyline.copies.tokens import Token, text_hashes, tokenize
 
 # characters at every boundary of patterns.WORD: separators of numbers, apostrophes, line-break
@@ -645,15 +643,3 @@ def test_minhash_is_the_minimum_of_every_permutation() -> None:
         _kernels.minhash(shingles[:8], starts, a, b, got.copy())
     with pytest.raises(ValueError, match="items of 4 bytes"):
         _kernels.minhash(shingles, starts, a, b, np.empty((4, 16), dtype=np.uint64))
-
-
-def test_fill_makes_the_record_its_constructor_makes_and_it_stays_frozen() -> None:
-    values = (3, 9, 4, 12, 5, 5, 1, True, False)
-    passage = made(Passage, *values)
-    assert passage == Passage(*values) and passage.b_end == 12 and passage.quoted
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        passage.words = 0  # type: ignore[misc]
-    with pytest.raises(TypeError, match="9 slots, got 2 values"):
-        made(Passage, 1, 2)
-    with pytest.raises(IndexError):
-        _kernels.fill(object.__new__(Passage), values, (9,) * 9)

@@ -61,8 +61,9 @@ from storyline.copies.arrays import I64, INT64, U64
 from storyline.copies.fingerprints import article_tokens, ngram_index
 from storyline.copies.metadata import version_notes
 from storyline.copies.patterns import NAME_DESIGNATORS
-from storyline.copies.records import DEFAULTS, CopySettings, Passage, made
+from storyline.copies.records import DEFAULTS, CopySettings, Passage
 from storyline.copies.tokens import Tokens
+from storyline.records import made
 
 Fetch = Callable[[Sequence[str]], Mapping[str, Article]]
 """Loads articles by id, a batch at a time (the store reads them in one query)."""

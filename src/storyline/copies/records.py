@@ -10,28 +10,9 @@ All character offsets index the clean `Article.text` of the article named.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple
 
-from storyline.copies import _kernels
-from storyline.workers import pickled_by_fields
-
-T = TypeVar("T")
-
-_SLOT_ORDER: dict[type, tuple[int, ...]] = {}
-
-
-def made(cls: type[T], *values: Any) -> T:
-    """`cls(*values)` for a frozen slots dataclass, every field given in order, at a sixth of the
-    cost: its own __init__ sets each field through object.__setattr__, by name, and the records
-    of a pair (its texts, alignment, passages and copy) are made for every candidate pair.
-    `_kernels.fill` sets the slots directly (no defaults, no __post_init__)."""
-    order = _SLOT_ORDER.get(cls)
-    if order is None:
-        names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-        order = _SLOT_ORDER[cls] = tuple(names.index(slot) for slot in _kernels.slots(cls))
-    record: T = _kernels.fill(object.__new__(cls), values, order)
-    return record
-
+from storyline.records import pickled_by_fields
 
 Relation = Literal["exact", "near_duplicate", "version", "partial_reuse"]
 RELATIONS: tuple[Relation, ...] = ("exact", "near_duplicate", "version", "partial_reuse")

@@ -69,8 +69,9 @@ from storyline.copies.metadata import (
     same_outlet,
     wire_credits,
 )
-from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation, made
+from storyline.copies.records import DEFAULTS, Copy, CopySettings, Relation
 from storyline.copies.tokens import surface_key
+from storyline.records import made
 
 
 def jaccard_estimate(a: Text, b: Text, settings: CopySettings) -> float:

@@ -36,9 +36,9 @@ from storyline.copies.records import (
     Diff,
     Recalled,
     Relation,
-    made,
 )
 from storyline.copies.relate import relate
+from storyline.records import made
 from storyline.workers import batched, ordered_map
 
 

@@ -36,7 +36,7 @@ from storyline.copies.patterns import (
     QUOTE_EITHER,
     QUOTE_OPEN,
 )
-from storyline.copies.records import made
+from storyline.records import made
 
 _OPENING, _CLOSING, _EITHER = ("".join(sorted(m)) for m in (QUOTE_OPEN, QUOTE_CLOSE, QUOTE_EITHER))
 

@@ -20,6 +20,7 @@ from storyline.article import Article, Origin, Paragraph, Rejected, Removal
 from storyline.copies import Copy, Doc, DocPrint, Family, Passage, Recalled, Relation
 from storyline.copies.arrays import UINT32, UINT64
 from storyline.errors import NotFoundError, StoreError
+from storyline.records import made
 from storyline.store.migrations import MIGRATIONS
 from storyline.workers import batched
 
@@ -600,19 +601,21 @@ _CLEAN_ARTICLE_SELECT = _article_select("''")
 
 
 def _article(row: tuple[Any, ...], removals: tuple[Removal, ...]) -> Article:
+    """An article read back (`made`: the copies stage reads back each candidate's articles)."""
     (_, aid, path, locator, raw_hash, title, url, outlet, byline, published) = row[:10]
     text, raw_text, paragraphs, metadata = row[10:]
-    return Article(
-        id=aid,
-        origin=Origin(path, locator, raw_hash),
-        text=text,
-        paragraphs=tuple(Paragraph(s, e) for s, e in _loads(paragraphs)),
-        raw_text=raw_text,
-        removals=removals,
-        title=title,
-        url=url,
-        outlet=outlet,
-        byline=byline,
-        published=published,
-        metadata=_loads(metadata),
+    return made(
+        Article,
+        aid,
+        made(Origin, path, locator, raw_hash),
+        text,
+        tuple(made(Paragraph, s, e) for s, e in _loads(paragraphs)),
+        raw_text,
+        removals,
+        title,
+        url,
+        outlet,
+        byline,
+        published,
+        _loads(metadata),
     )

@@ -1,0 +1,6 @@
+"""Types of `_records.c` (see there for what each does)."""
+
+from typing import Any
+
+def slots(cls: type, /) -> tuple[str, ...]: ...
+def fill(obj: Any, values: tuple[Any, ...], order: tuple[int, ...], /) -> Any: ...
