@@ -225,16 +225,15 @@ def relate(
             checks["version_signals"] = signals
             relation = "version" if signals else "near_duplicate"
             rule = copy_rule
-            why = {
-                "contained": (
-                    f"the shorter text is {cov_small:.0%} aligned and the longer {cov_large:.0%}"
-                ),
-                "lead_of_longer": (
+            if copy_rule == "contained":
+                why = f"the shorter text is {cov_small:.0%} aligned and the longer {cov_large:.0%}"
+            elif copy_rule == "lead_of_longer":
+                why = (
                     f"the shorter text is {cov_small:.0%} aligned and matches the start of the"
                     " longer"
-                ),
-                "mostly_shared": f"both texts are mostly aligned ({cov_a:.0%} and {cov_b:.0%})",
-            }[copy_rule]
+                )
+            else:
+                why = f"both texts are mostly aligned ({cov_a:.0%} and {cov_b:.0%})"
             why += "; " + (
                 "edited: " + ", ".join(signals) if signals else "no sign of an edit: a reprint"
             )
