@@ -24,6 +24,7 @@ from storyline.copies import _kernels
 from storyline.copies.arrays import I64, INT64, U64, UINT64, distinct
 from storyline.copies.records import DEFAULTS, CopySettings
 from storyline.copies.tokens import Tokens, text_hashes, tokenize
+from storyline.records import made
 
 U32 = npt.NDArray[np.uint32]
 
@@ -141,7 +142,7 @@ class PrintBatch(NamedTuple):
     def prints(self) -> list[DocPrint]:
         bounds = self.anchor_bounds
         return [
-            DocPrint(doc_id, words, text_hash, signature, self.anchors[lo:hi], published)
+            made(DocPrint, doc_id, words, text_hash, signature, self.anchors[lo:hi], published)
             for doc_id, words, text_hash, signature, published, lo, hi in zip(
                 self.ids,
                 self.words,

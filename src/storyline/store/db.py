@@ -325,7 +325,8 @@ class Store:
             "SELECT a.id, a.published, p.words, p.text_hash, p.signature, p.anchors"
             " FROM copy_prints p JOIN articles a ON a.seq = p.article_seq"
         ):
-            yield DocPrint(
+            yield made(
+                DocPrint,
                 aid,
                 words,
                 text_hash & _U64,
