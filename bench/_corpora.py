@@ -68,12 +68,12 @@ def make_article(
         origin,
         text,
         paragraphs,
-        text,
-        (),
+        text,  # raw_text
+        (),  # removals
         title,
-        None,
+        None,  # url
         outlet,
-        None,
+        None,  # byline
         published,
         metadata,
     )
