@@ -18,6 +18,12 @@ scored against the gold SAME_SOURCE pairs (copy P/R/F1, as bench/eval_copies.py 
 
 Prints articles/s, MB/s, peak RSS (the main process, and its largest worker process: pages
 shared after a fork count in both) and storyline's speed ratio to each peer; writes JSON.
+storyline's `steps` say where its time goes: wall and CPU seconds (workers included) of
+fingerprints, candidates and align/relate/group, the candidate counts, the pairs aligned by what
+they found (`aligned_by_outcome`: copies that joined two families, one per member past a
+family's first and so the fewest alignments that could verify them; copies inside a family
+joined already; partial reuse; rejections, by the generators that proposed them) and CPU per
+aligned pair.
 
     .venv/bin/python bench/copies.py [--scale 100000] [--engines storyline,rensa]
         [--text-dedup-python /path/to/venv/bin/python] [--out bench/results/copies_speed.json]
@@ -37,7 +43,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,19 +122,32 @@ def shingles(text: str, n: int = 5) -> list[str]:
     return [" ".join(words[i : i + n]) for i in range(max(1, len(words) - n + 1))]
 
 
-def _labels(pairs: Iterable[tuple[int, int]], n: int) -> list[int]:
-    """Union-find over candidate pairs: each text's group root."""
-    parent = list(range(n))
+class _Groups:
+    """Union-find over the texts 0 .. n-1."""
 
-    def find(x: int) -> int:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
+    def join(self, x: int, y: int) -> bool:
+        """Join the groups of x and y; False when they were one already."""
+        rx, ry = self.find(x), self.find(y)
+        self.parent[rx] = ry
+        return rx != ry
+
+
+def _labels(pairs: Iterable[tuple[int, int]], n: int) -> list[int]:
+    """Union-find over candidate pairs: each text's group root."""
+    groups = _Groups(n)
     for i, j in pairs:
-        parent[find(i)] = find(j)
-    return [find(i) for i in range(n)]
+        groups.join(i, j)
+    return [groups.find(i) for i in range(n)]
 
 
 def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
@@ -150,26 +171,59 @@ def _run_storyline(ids: list[str], texts: list[str], workers: int) -> list[int]:
     )
 
     index = {doc_id: k for k, doc_id in enumerate(ids)}
-    start = time.perf_counter()
     _CORPUS.update(zip(ids, texts, strict=True))
     docs = zip(ids, texts, itertools.repeat(None))  # (id, text, published), as a store gives
-    prints = sorted(fingerprint_all(docs, workers=workers), key=lambda p: p.id)
-    STEPS["fingerprints_s"] = time.perf_counter() - start
-    candidates = find_candidates(prints, workers=workers)
-    STEPS["candidates_s"] = time.perf_counter() - start - STEPS["fingerprints_s"]
+    with _step("fingerprints"):
+        prints = sorted(fingerprint_all(docs, workers=workers), key=lambda p: p.id)
+    with _step("candidates"):
+        candidates = find_candidates(prints, workers=workers)
     STEPS.update(candidates.stats)
     edges = []
-    for copy, _ in relate_candidates(candidates, _fetch, workers=workers, fetch_in_workers=True):
-        STEPS["aligned"] = STEPS.get("aligned", 0) + 1
-        if copy.relation:
-            edges.append(Edge(copy.a, copy.b, copy.relation))
-    labels = list(range(len(ids)))
-    for f in build_families(edges, members_from_prints(prints)):
-        for m in f.members:
-            labels[index[m]] = index[f.canonical]
-    STEPS["align_relate_group_s"] = time.perf_counter() - start - STEPS["candidates_s"]
-    STEPS["align_relate_group_s"] -= STEPS["fingerprints_s"]
+    groups, outcomes = _Groups(len(ids)), Counter[str]()
+    with _step("align_relate_group"):
+        related = relate_candidates(candidates, _fetch, workers=workers, fetch_in_workers=True)
+        for copy, _ in related:
+            outcomes[_outcome(copy, groups, index)] += 1
+            if copy.relation:
+                edges.append(Edge(copy.a, copy.b, copy.relation))
+        labels = list(range(len(ids)))
+        for f in build_families(edges, members_from_prints(prints)):
+            for m in f.members:
+                labels[index[m]] = index[f.canonical]
+    aligned = STEPS["aligned"] = sum(outcomes.values())
+    STEPS["aligned_by_outcome"] = dict(sorted(outcomes.items()))
+    if aligned:
+        STEPS["cpu_us_per_aligned_pair"] = 1e6 * STEPS["align_relate_group_cpu_s"] / aligned
     return labels
+
+
+def _outcome(copy: Any, groups: _Groups, index: dict[str, int]) -> str:
+    """What aligning a pair found: a copy that joined two families, a copy inside a family
+    joined already (identical texts are always aligned; a batch in flight did not see the
+    join), partial reuse, or a rejection, by the generators that proposed the pair."""
+    from storyline.copies import COPY_RELATIONS
+
+    if copy.relation in COPY_RELATIONS:
+        joined = groups.join(index[copy.a], index[copy.b])
+        return "copy_joined_families" if joined else "copy_inside_a_family"
+    if copy.relation:
+        return str(copy.relation)
+    return "rejected_by_" + "+".join(copy.evidence["candidate"]["by"])
+
+
+@contextmanager
+def _step(name: str) -> Iterator[None]:
+    """Record a step's wall time and CPU time (this process and the workers it started and
+    ended meanwhile: a pool's workers are counted once they exit) in STEPS."""
+    wall, cpu = time.perf_counter(), _cpu()
+    yield
+    STEPS[f"{name}_s"] = time.perf_counter() - wall
+    STEPS[f"{name}_cpu_s"] = _cpu() - cpu
+
+
+def _cpu() -> float:
+    own, ended = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
 
 
 _CORPUS: dict[str, str] = {}
@@ -218,7 +272,7 @@ def run_text_dedup(ids: list[str], texts: list[str]) -> list[int]:
     return text_dedup_labels(texts)
 
 
-STEPS: dict[str, float] = {}  # storyline's own step timings and counts, reported with its run
+STEPS: dict[str, Any] = {}  # storyline's own step timings and counts, reported with its run
 
 RUNNERS: dict[str, Callable[[list[str], list[str]], list[int]]] = {
     "storyline": run_storyline,
