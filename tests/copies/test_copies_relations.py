@@ -646,6 +646,20 @@ def test_the_ocr_profile_finds_a_scan_misread_every_fifth_word() -> None:
     assert PROFILES["ocr"] is OCR and PROFILES["news"] == CopySettings()
 
 
+def test_the_ocr_profile_bridges_a_garbled_stretch_longer_than_the_news_gaps() -> None:
+    """Every other word misread for 120 words: no 4-gram seed and no run of two equal words
+    there, but the stretch reads alike; the OCR profile bridges gaps of up to 200 words."""
+    words = " ".join(BRIDGE).split(" ")
+    scan = " ".join(_misread_word(w) if 20 <= k < 140 and k % 2 else w for k, w in enumerate(words))
+    paper, scanned = article("paper", BRIDGE), article("scan", [scan])
+    copy, _ = compare(paper, scanned, OCR)
+    assert len(copy.passages) == 1
+    assert copy.similarity["coverage_a"] == copy.similarity["coverage_b"] == 1.0
+    assert copy.relation == "near_duplicate"
+    short_gaps, _ = compare(paper, scanned, replace(OCR, fuzzy_gap_words=96))
+    assert len(short_gaps.passages) == 2 and short_gaps.relation is None
+
+
 _EARNINGS = [
     "Qtr ended June 30",
     "Oper shr profit 17 cts vs profit 10 cts",

@@ -50,6 +50,14 @@ def test_tokens_normalise_case_hyphens_quotes_and_numbers() -> None:
     assert tokenize("empty handed").words == tokenize("Empty–handed").words
 
 
+def test_a_word_misread_into_a_leading_digit_is_no_figure() -> None:
+    # "5csi" is OCR's "scsi"; a unit run into its figure ("3mln") reads the same way
+    toks = tokenize("In the 1980s its 10th plant made 45bn 5csi drives, up 3 pct, 2nd of Two")
+    figures = [w for w, n in zip(toks.words, toks.numeric, strict=True) if n]
+    assert figures == ["1980s", "10th", "45bn", "3", "2nd", "two"]
+    assert not tokenize("3mln").numeric.any()
+
+
 def test_ascii_words_take_a_shortcut_to_the_same_normal_form() -> None:
     # NFKC and casefold leave ASCII as lower() does, and of the apostrophes only "`" is ASCII:
     # a non-ASCII letter appended sends a word the long way, and changes nothing before it
