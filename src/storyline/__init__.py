@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.4.4"
+__version__ = "0.4.5"
 
 __all__ = ["Storyline", "__version__"]
 
