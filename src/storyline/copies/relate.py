@@ -158,9 +158,7 @@ def relate(
     )
     checks["number_conflict_share"] = round(conflict_share, 4)
     if template:  # unless words are misread as often as figures: OCR noise, not a template
-        misread = misread_words(al, settings)
-        checks["misread_words"] = misread
-        template = al.numbers_conflict >= settings.template_misread_ratio * misread
+        template = _figures_changed(al, settings, checks)
     notes_a, notes_b = al.a.notes, al.b.notes
     if template and (notes_a or notes_b):
         hours = hours_apart(art_a, art_b)
@@ -302,17 +300,23 @@ def _edits(
     misread: an OCR'd reprint misreads figures like words), unaligned text on both sides (less
     the slots that read alike: text too garbled to align). Records what it read in `checks`."""
     edits = ["version_note"] if noted else []
-    if al.numbers_conflict:
-        if "misread_words" not in checks:
-            checks["misread_words"] = misread_words(al, settings)
-        if al.numbers_conflict >= settings.template_misread_ratio * checks["misread_words"]:
-            edits.append("numbers_changed")
+    if al.numbers_conflict and _figures_changed(al, settings, checks):
+        edits.append("numbers_changed")
     if min(unique_a, unique_b) >= settings.version_unique_words:
         misread_a, misread_b = misread_slots(al, settings)
         checks["misread_slot_words"] = [misread_a, misread_b]
         if min(unique_a - misread_a, unique_b - misread_b) >= settings.version_unique_words:
             edits.append("edited_both_sides")
     return edits
+
+
+def _figures_changed(al: Alignment, settings: CopySettings, checks: dict[str, Any]) -> bool:
+    """Whether the differing figures are at least `template_misread_ratio` per word misread
+    inside the passages: changed, not OCR noise (an OCR'd reprint misreads figures like
+    words). The template rule and the version signals both ask; `checks` keeps the count."""
+    if "misread_words" not in checks:
+        checks["misread_words"] = misread_words(al, settings)
+    return bool(al.numbers_conflict >= settings.template_misread_ratio * checks["misread_words"])
 
 
 def _own_run(al: Alignment, side: str, lead: int) -> int:
