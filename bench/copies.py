@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from storyline.article import Article
+    from storyline.copies.families import Joins
 
 BENCH = Path(__file__).resolve().parent
 ENGINES = ("storyline", "datasketch", "rensa", "text-dedup")
@@ -122,32 +123,19 @@ def shingles(text: str, n: int = 5) -> list[str]:
     return [" ".join(words[i : i + n]) for i in range(max(1, len(words) - n + 1))]
 
 
-class _Groups:
-    """Union-find over the texts 0 .. n-1."""
+def _labels(pairs: Iterable[tuple[int, int]], n: int) -> list[int]:
+    """Union-find over candidate pairs: each text's group root."""
+    parent = list(range(n))
 
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        parent = self.parent
+    def find(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    def join(self, x: int, y: int) -> bool:
-        """Join the groups of x and y; False when they were one already."""
-        rx, ry = self.find(x), self.find(y)
-        self.parent[rx] = ry
-        return rx != ry
-
-
-def _labels(pairs: Iterable[tuple[int, int]], n: int) -> list[int]:
-    """Union-find over candidate pairs: each text's group root."""
-    groups = _Groups(n)
     for i, j in pairs:
-        groups.join(i, j)
-    return [groups.find(i) for i in range(n)]
+        parent[find(i)] = find(j)
+    return [find(i) for i in range(n)]
 
 
 def run_storyline(ids: list[str], texts: list[str]) -> list[int]:
@@ -169,6 +157,7 @@ def _run_storyline(ids: list[str], texts: list[str], workers: int) -> list[int]:
         members_from_prints,
         relate_candidates,
     )
+    from storyline.copies.families import Joins
 
     index = {doc_id: k for k, doc_id in enumerate(ids)}
     _CORPUS.update(zip(ids, texts, strict=True))
@@ -179,11 +168,11 @@ def _run_storyline(ids: list[str], texts: list[str], workers: int) -> list[int]:
         candidates = find_candidates(prints, workers=workers)
     STEPS.update(candidates.stats)
     edges = []
-    groups, outcomes = _Groups(len(ids)), Counter[str]()
+    joins, outcomes = Joins(), Counter[str]()
     with _step("align_relate_group"):
         related = relate_candidates(candidates, _fetch, workers=workers, fetch_in_workers=True)
         for copy, _ in related:
-            outcomes[_outcome(copy, groups, index)] += 1
+            outcomes[_outcome(copy, joins, index)] += 1
             if copy.relation:
                 edges.append(Edge(copy.a, copy.b, copy.relation))
         labels = list(range(len(ids)))
@@ -197,14 +186,14 @@ def _run_storyline(ids: list[str], texts: list[str], workers: int) -> list[int]:
     return labels
 
 
-def _outcome(copy: Any, groups: _Groups, index: dict[str, int]) -> str:
+def _outcome(copy: Any, joins: Joins, index: dict[str, int]) -> str:
     """What aligning a pair found: a copy that joined two families, a copy inside a family
     joined already (identical texts are always aligned; a batch in flight did not see the
     join), partial reuse, or a rejection, by the generators that proposed the pair."""
     from storyline.copies import COPY_RELATIONS
 
     if copy.relation in COPY_RELATIONS:
-        joined = groups.join(index[copy.a], index[copy.b])
+        joined = joins.join(index[copy.a], index[copy.b])
         return "copy_joined_families" if joined else "copy_inside_a_family"
     if copy.relation:
         return str(copy.relation)

@@ -29,6 +29,29 @@ class Member:
     published: str | None = None
 
 
+class Joins:
+    """Union-find over document indexes, joined one pair at a time: which are already in one
+    copy family (the copies stage skips pairs inside one; `bench/copies.py` counts the
+    copies that joined two)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def root(self, x: int) -> int:
+        parent = self.parent
+        while (up := parent.get(x, x)) != x:
+            parent[x] = parent.get(up, up)
+            x = up
+        return x
+
+    def join(self, x: int, y: int) -> bool:
+        """Join the groups of x and y (the smaller root stays); False if they were one."""
+        rx, ry = self.root(x), self.root(y)
+        if rx != ry:
+            self.parent[max(rx, ry)] = min(rx, ry)
+        return rx != ry
+
+
 def family_id(members: Iterable[str]) -> str:
     return "fam-" + xxhash.xxh3_64_hexdigest("\x1f".join(sorted(members)).encode("utf-8"))
 

@@ -27,6 +27,7 @@ from storyline.copies.align import Fetch, Text, align_texts
 from storyline.copies.arrays import U64
 from storyline.copies.candidates import BY_EXACT, Candidates, by_names
 from storyline.copies.diff import diff
+from storyline.copies.families import Joins
 from storyline.copies.fingerprints import Doc, DocPrint, fingerprint_batch
 from storyline.copies.records import (
     COPY_RELATIONS,
@@ -132,32 +133,13 @@ def _unskipped(
     """Indexes of a batch's pairs (given by their family `roots`) in order, less those that
     copies earlier in the batch have joined already (a reprint group often fills a batch);
     `relation(k)` is asked, once pair k has been yielded, what it was found to be."""
-    joined = _Families()
+    joined = Joins()
     for k, (ri, rj) in enumerate(roots):
         if ri >= 0 and joined.root(ri) == joined.root(rj):
             continue
         yield k
         if ri >= 0 and relation(k) in COPY_RELATIONS:
             joined.join(ri, rj)
-
-
-class _Families:
-    """Union-find over document indexes: which candidates are already joined as copies."""
-
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def root(self, x: int) -> int:
-        parent = self.parent
-        while (up := parent.get(x, x)) != x:
-            parent[x] = parent.get(up, up)
-            x = up
-        return x
-
-    def join(self, x: int, y: int) -> None:
-        rx, ry = self.root(x), self.root(y)
-        if rx != ry:
-            self.parent[max(rx, ry)] = min(rx, ry)
 
 
 def _pair_batch(candidates: int) -> int:
@@ -218,7 +200,7 @@ def relate_candidates(
     size = batch_pairs or _pair_batch(len(candidates))
     if diffs:
         recall = None
-    families = _Families()
+    families = Joins()
 
     def jobs() -> Iterator[_PairJob]:
         ids = candidates.ids
