@@ -27,40 +27,44 @@ typedef struct {
     Py_ssize_t len;
 } Chars;
 
-static inline Py_UCS4 at(const Chars *s, Py_ssize_t i) { return PyUnicode_READ(s->kind, s->data, i); }
+/* The scanner's helpers are inlined into one copy of it for each kind of text (see `next_word`),
+   so a character is read without a branch on the kind. */
+#define SCAN static inline __attribute__((always_inline))
 
-static inline int is_digit(Py_UCS4 c) { return c < 128 ? (c >= '0' && c <= '9') : Py_UNICODE_ISDECIMAL(c); }
+SCAN Py_UCS4 at(const Chars *s, Py_ssize_t i) { return PyUnicode_READ(s->kind, s->data, i); }
 
-static inline int is_word(Py_UCS4 c) {
+SCAN int is_digit(Py_UCS4 c) { return c < 128 ? (c >= '0' && c <= '9') : Py_UNICODE_ISDECIMAL(c); }
+
+SCAN int is_word(Py_UCS4 c) {
     if (c < 128)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     return Py_UNICODE_ISALNUM(c) || (c >= 0x300 && c <= 0x36f);
 }
 
-static inline int is_apostrophe(Py_UCS4 c) {
+SCAN int is_apostrophe(Py_UCS4 c) {
     return c == '\'' || c == 0x2019 || c == 0x2018 || c == '`' || c == 0xb4;
 }
 
-static Py_ssize_t skip_blanks(const Chars *s, Py_ssize_t i) {
+SCAN Py_ssize_t skip_blanks(const Chars *s, Py_ssize_t i) {
     while (i < s->len && (at(s, i) == ' ' || at(s, i) == '\t'))
         i++;
     return i;
 }
 
-static Py_ssize_t skip_word_chars(const Chars *s, Py_ssize_t i) {
+SCAN Py_ssize_t skip_word_chars(const Chars *s, Py_ssize_t i) {
     while (i < s->len && is_word(at(s, i)))
         i++;
     return i;
 }
 
-static Py_ssize_t skip_digits(const Chars *s, Py_ssize_t i) {
+SCAN Py_ssize_t skip_digits(const Chars *s, Py_ssize_t i) {
     while (i < s->len && is_digit(at(s, i)))
         i++;
     return i;
 }
 
 /* End of the number starting at `i` (a digit), or -1 when no separated group follows. */
-static Py_ssize_t number_end(const Chars *s, Py_ssize_t i) {
+SCAN Py_ssize_t number_end(const Chars *s, Py_ssize_t i) {
     Py_ssize_t end = skip_digits(s, i), groups = 0;
     while (end + 1 < s->len) {
         Py_UCS4 c = at(s, end);
@@ -73,7 +77,7 @@ static Py_ssize_t number_end(const Chars *s, Py_ssize_t i) {
 }
 
 /* End of the joined word starting at `i` (a word character). */
-static Py_ssize_t joined_end(const Chars *s, Py_ssize_t i) {
+SCAN Py_ssize_t joined_end(const Chars *s, Py_ssize_t i) {
     Py_ssize_t end = skip_word_chars(s, i);
     for (;;) {
         Py_ssize_t next = end;
@@ -94,8 +98,7 @@ static Py_ssize_t joined_end(const Chars *s, Py_ssize_t i) {
     return end;
 }
 
-/* The next word at or after `*pos`: 1 and its bounds, or 0 at the end of the text. */
-static int next_word(const Chars *s, Py_ssize_t *pos, Py_ssize_t *start, Py_ssize_t *end) {
+SCAN int scan_word(const Chars *s, Py_ssize_t *pos, Py_ssize_t *start, Py_ssize_t *end) {
     Py_ssize_t i = *pos;
     while (i < s->len && !is_word(at(s, i)))
         i++;
@@ -105,6 +108,30 @@ static int next_word(const Chars *s, Py_ssize_t *pos, Py_ssize_t *start, Py_ssiz
     *start = i;
     *end = *pos = e >= 0 ? e : joined_end(s, i);
     return 1;
+}
+
+/* `expr` run with `k`, a copy of the Chars `s` of a kind the compiler knows: the SCAN helpers
+   it calls are inlined once for each kind. */
+#define WITH_KIND(s, k, expr)                                                                         \
+    do {                                                                                              \
+        Chars k = *(s);                                                                               \
+        if (k.kind == PyUnicode_1BYTE_KIND) {                                                         \
+            k.kind = PyUnicode_1BYTE_KIND;                                                            \
+            expr;                                                                                     \
+        } else if (k.kind == PyUnicode_2BYTE_KIND) {                                                  \
+            k.kind = PyUnicode_2BYTE_KIND;                                                            \
+            expr;                                                                                     \
+        } else {                                                                                      \
+            k.kind = PyUnicode_4BYTE_KIND;                                                            \
+            expr;                                                                                     \
+        }                                                                                             \
+    } while (0)
+
+/* The next word at or after `*pos`: 1 and its bounds, or 0 at the end of the text. */
+static int next_word(const Chars *s, Py_ssize_t *pos, Py_ssize_t *start, Py_ssize_t *end) {
+    int found;
+    WITH_KIND(s, k, found = scan_word(&k, pos, start, end));
+    return found;
 }
 
 static int chars_of(PyObject *text, Chars *s) {
@@ -156,10 +183,16 @@ static void table_free(PyObject *capsule) {
 
 static Table *table_of(PyObject *capsule) { return PyCapsule_GetPointer(capsule, TABLE); }
 
-static uint64_t chars_key(const Chars *s, Py_ssize_t start, Py_ssize_t end) {
+SCAN uint64_t fnv(const Chars *s, Py_ssize_t start, Py_ssize_t end) {
     uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a over the code points */
     for (Py_ssize_t i = start; i < end; i++)
         h = (h ^ at(s, i)) * 0x100000001b3ULL;
+    return h;
+}
+
+static uint64_t chars_key(const Chars *s, Py_ssize_t start, Py_ssize_t end) {
+    uint64_t h;
+    WITH_KIND(s, k, h = fnv(&k, start, end));
     h ^= h >> 32;
     return h ? h : 1;
 }
