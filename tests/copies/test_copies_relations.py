@@ -474,6 +474,31 @@ def test_ocr_reprint_with_misread_figures_is_a_copy_not_a_template() -> None:
     assert template.evidence["checks"]["misread_words"] == 0
 
 
+def test_under_the_ocr_profile_a_figure_that_lost_digits_is_misread_not_changed() -> None:
+    source = (
+        "The shareholders of the Lake Steamer Company met at the town hall on Saturday and"
+        " heard that the company carried 15480 passengers last summer, against 12750 the year"
+        " before, and that its three boats had sailed 3960 hours without an accident. The"
+        " directors proposed a dividend of 45 francs a share and asked the meeting to approve"
+        " the purchase of a fourth boat for 86000 francs before the next season begins."
+    )
+    # a scan: figures split and cut by misread characters, and one word misread
+    misread = {"15480": "1 s 480", "12750": "12 750", "3960": "396", "86000": "8 6000"}
+    scan = " ".join(misread.get(w, w) for w in source.split(" ")).replace("approve", "approvc")
+    paper, scanned = article("paper", [source]), article("scan", [scan])
+    copy, _ = compare(paper, scanned, OCR)
+    assert copy.evidence["checks"]["misread_figures"] >= 4, copy.evidence["checks"]
+    assert copy.relation == "near_duplicate", copy.evidence["why"]
+    counted_as_changed, _ = compare(paper, scanned, replace(OCR, figures_misread=False))
+    assert counted_as_changed.rule == "template_numbers_differ"
+    # the same meeting a year on, its figures changed (other digits): a template report
+    changed = {"15480": "16320", "12750": "15480", "3960": "4210", "86000": "91000"}
+    next_year = " ".join(changed.get(w, w) for w in source.split(" "))
+    template, _ = compare(paper, article("next", [next_year]), OCR)
+    assert template.rule == "template_numbers_differ", template.evidence["why"]
+    assert template.evidence["checks"]["misread_figures"] == 0
+
+
 def test_ocr_misreads_at_the_edges_are_aligned_to_the_edges() -> None:
     source = " ".join(MUSEUM)
     words = source.split(" ")

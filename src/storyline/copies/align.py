@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -213,21 +213,59 @@ def misread_words(al: Alignment, settings: CopySettings) -> int:
     ta, tb = al.a.tokens, al.b.tokens
     cut = 100 * settings.fuzzy_gap_similarity
     total = 0
+    for end_a, start_a, end_b, start_b in _inner_gaps(al):
+        gap_a, gap_b = ta.plain_words(end_a, start_a), tb.plain_words(end_b, start_b)
+        if not gap_a or not gap_b:  # most often: the gap held figures only
+            continue
+        only_a, only_b = gap_a, gap_b  # most often: no word in common
+        if not set(gap_a).isdisjoint(gap_b):
+            only_a, only_b = _unshared(gap_a, gap_b), _unshared(gap_b, gap_a)
+        # each pair of distinct words compared once; most often none is alike
+        alike = {(x, y) for x in set(only_a) for y in set(only_b) if _misread(x, y, cut)}
+        if alike:
+            in_a = sum(any((x, y) in alike for y in only_b) for x in only_a)
+            in_b = sum(any((x, y) in alike for x in only_a) for y in only_b)
+            total += min(in_a, in_b)
+    return total
+
+
+def _inner_gaps(al: Alignment) -> Iterator[tuple[int, int, int, int]]:
+    """(a0, a1, b0, b1) of the gaps between consecutive blocks inside each passage."""
     for p in al.token_passages:
         for (_, end_a, _, end_b), (start_a, _, start_b, _) in itertools.pairwise(p.blocks.tolist()):
-            gap_a, gap_b = ta.plain_words(end_a, start_a), tb.plain_words(end_b, start_b)
-            if not gap_a or not gap_b:  # most often: the gap held figures only
-                continue
-            only_a, only_b = gap_a, gap_b  # most often: no word in common
-            if not set(gap_a).isdisjoint(gap_b):
-                only_a, only_b = _unshared(gap_a, gap_b), _unshared(gap_b, gap_a)
-            # each pair of distinct words compared once; most often none is alike
-            alike = {(x, y) for x in set(only_a) for y in set(only_b) if _misread(x, y, cut)}
-            if alike:
-                in_a = sum(any((x, y) in alike for y in only_b) for x in only_a)
-                in_b = sum(any((x, y) in alike for x in only_a) for y in only_b)
-                total += min(in_a, in_b)
+            yield end_a, start_a, end_b, start_b
+
+
+def misread_figures(al: Alignment) -> int:
+    """Differing figures inside the passages that OCR made of one figure: in a gap whose figures
+    differ, the digits of one side are the other's less some (a digit dropped, or a figure split
+    by a misread one: "1548" and "1 s 48", "12" and "122"). A changed figure has other digits in
+    their place ("15" and "20"), as a template's has; number words are left alone."""
+    ta, tb = al.a.tokens, al.b.tokens
+    total = 0
+    for end_a, start_a, end_b, start_b in _inner_gaps(al):
+        fa, fb = _figures(ta, end_a, start_a), _figures(tb, end_b, start_b)
+        da, db = _digits(fa), _digits(fb)
+        if not fa or not fb or da is None or db is None:
+            continue
+        short, long = sorted((da, db), key=len)
+        rest = iter(long)
+        kept = len(short) >= 2 and 3 * (len(long) - len(short)) <= max(3, len(long))
+        if kept and all(c in rest for c in short):  # a subsequence: digits lost, none changed
+            xa, xb = Counter(fa), Counter(fb)
+            total += max(sum((xa - xb).values()), sum((xb - xa).values()))
     return total
+
+
+def _figures(t: Tokens, start: int, end: int) -> list[str]:
+    """The figures (and number words) among tokens [start, end), in order."""
+    return [t.words[start + k] for k in np.flatnonzero(t.numeric[start:end]).tolist()]
+
+
+def _digits(figures: list[str]) -> str | None:
+    """The digits of the figures, in order; None if one is a number word."""
+    digits = ["".join(filter(str.isdigit, w)) for w in figures]
+    return "".join(digits) if all(digits) else None
 
 
 def _edges(
@@ -286,11 +324,9 @@ def _edge(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> tuple[i
 def _figures_agree(ta: Tokens, tb: Tokens, a0: int, a1: int, b0: int, b1: int) -> bool:
     """Whether no more of the numbers of A's [a0, a1) and B's [b0, b1) differ than agree (as
     `_kernels.passages` asks of a long gap: yes when a side has none)."""
-    na, nb = np.flatnonzero(ta.numeric[a0:a1]), np.flatnonzero(tb.numeric[b0:b1])
-    if not len(na) or not len(nb):
+    xa, xb = Counter(_figures(ta, a0, a1)), Counter(_figures(tb, b0, b1))
+    if not xa or not xb:
         return True
-    xa = Counter(ta.words[a0 + k] for k in na.tolist())
-    xb = Counter(tb.words[b0 + k] for k in nb.tolist())
     return max(sum((xa - xb).values()), sum((xb - xa).values())) <= sum((xa & xb).values())
 
 

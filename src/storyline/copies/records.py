@@ -119,6 +119,10 @@ class CopySettings:
     template_misread_ratio: float = 1.0
     """...when the differing numbers are also at least this many per misread word inside the
     passages: a template differs in its figures, an OCR'd reprint misreads words as often."""
+    figures_misread: bool = False
+    """Count a differing figure whose digits the other side has, less some ("1548" and
+    "1 s 48"), as misread, not changed (`align.misread_figures`): OCR drops and splits digits.
+    Off for born-digital news, where "12" and "122" are two figures."""
     version_unique_words: int = 20
     """Unaligned words each side needs for an edit on both sides (a version, not a reprint)."""
     containment_additions: float = 0.1
@@ -231,12 +235,14 @@ OCR = replace(
     anchor_modulo=2,
     template_min_conflicts=2,
     fuzzy_gap_words=200,
+    figures_misread=True,
 )
 """For OCR'd text (scanned newspapers), where a misread character breaks every n-gram over
 its word: 4-grams survive where 5-grams do not (a word misread in ten leaves 66% of 4-grams
 against 59% of 5-grams), every other n-gram is an anchor candidate, not one in four, one
-differing figure is no template (a misread digit is common), and gaps of up to 200 words are
-bridged when they read alike (with one letter in 12 misread, seeds can lie 100 words apart).
+differing figure is no template (a misread digit is common), a figure that lost digits is
+misread, not changed, and gaps of up to 200 words are bridged when they read alike (with one
+letter in 12 misread, seeds can lie 100 words apart).
 Not for born-digital news: its template reports (dividend notices, rate changes) differ in one
 figure, and on Reuters this profile calls a hundred of them versions."""
 

@@ -60,7 +60,14 @@ from typing import Any
 
 import numpy as np
 
-from storyline.copies.align import Alignment, Text, misread_slots, misread_words, other_subjects
+from storyline.copies.align import (
+    Alignment,
+    Text,
+    misread_figures,
+    misread_slots,
+    misread_words,
+    other_subjects,
+)
 from storyline.copies.fingerprints import minhash, shingles_of
 from storyline.copies.metadata import (
     earlier_by_time,
@@ -239,10 +246,11 @@ def relate(
                 why += f" (its outlet ran it again {later / 24:.1f} days later)"
     elif template:
         relation, rule = None, "template_numbers_differ"
+        figures = checks.get("misread_figures")
         why = (
             f"{al.numbers_conflict} of {numbers} aligned numbers differ, and only"
-            f" {checks['misread_words']} words look misread: a recurring template report, not"
-            " a copy or reuse"
+            f" {checks['misread_words']} words{f' and {figures} figures' if figures else ''}"
+            " look misread: a recurring template report, not a copy or reuse"
         )
     else:
         own = [p for p in al.passages if not p.quoted and not p.boilerplate]
@@ -313,10 +321,15 @@ def _edits(
 def _figures_changed(al: Alignment, settings: CopySettings, checks: dict[str, Any]) -> bool:
     """Whether the differing figures are at least `template_misread_ratio` per word misread
     inside the passages: changed, not OCR noise (an OCR'd reprint misreads figures like
-    words). The template rule and the version signals both ask; `checks` keeps the count."""
+    words). With `figures_misread`, a figure that lost digits is misread, not changed. The
+    template rule and the version signals both ask; `checks` keeps the counts."""
     if "misread_words" not in checks:
         checks["misread_words"] = misread_words(al, settings)
-    return bool(al.numbers_conflict >= settings.template_misread_ratio * checks["misread_words"])
+        if settings.figures_misread:
+            checks["misread_figures"] = misread_figures(al)
+    misread = checks.get("misread_figures", 0)
+    changed = al.numbers_conflict - misread
+    return bool(changed >= settings.template_misread_ratio * (checks["misread_words"] + misread))
 
 
 def _own_run(al: Alignment, side: str, lead: int) -> int:
