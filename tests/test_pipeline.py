@@ -58,6 +58,15 @@ def test_build_is_deterministic(corpus: Path, tmp_path: Path) -> None:
     assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
 
 
+def test_ingest_cleaned_by_workers_stores_what_one_process_stores(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", txt_files=5, jsonl_lines=1200)  # 12 chunks
+    for name, workers in (("one.db", 1), ("two.db", 2)):
+        with Storyline(tmp_path / name) as sl:
+            summary = sl.build([corpus], stages=["ingest"], settings=BuildSettings(workers=workers))
+            assert summary.read == 5 + 1200 + 2  # with the broken line and the empty file
+    assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
+
+
 def test_incremental_build_reads_only_new_and_changed_files(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     with Storyline(db) as sl:

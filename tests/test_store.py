@@ -66,6 +66,34 @@ def test_older_store_is_brought_forward_and_never_reuses_a_seq(tmp_path: Path) -
         assert [a.id for a in store.iter_articles(after_seq=8)] == ["a1"]
 
 
+def test_a_store_indexed_row_by_row_keeps_its_index_when_batches_index_in_bulk(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.db"
+    conn = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:5], start=1):  # articles indexed by a trigger
+        conn.executescript(f"{script}\nPRAGMA user_version={number};")
+    conn.execute("INSERT INTO sources(id, path, name, size, mtime_ns) VALUES (1, 'f', 'f', 1, 1)")
+    conn.execute(
+        "INSERT INTO articles(seq, id, given_id, source_id, locator, raw_hash, text, raw_text,"
+        " paragraphs, metadata) VALUES (1, 'old', 'old', 1, 'l', 'h', 'harbor', 'harbor', '[]',"
+        " '{}')"
+    )
+    conn.execute("UPDATE counters SET last = 1")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        sid = store.reset_source("/in/feed.jsonl", "feed.jsonl", 10, 1)
+        store.store_batch(sid, [_article("a", "Harbor bridge."), _article("b", "A bridge.")])
+        store.store_batch(sid, [_article("c", "Harbor council.")])
+        assert sorted(store.search("harbor")) == ["a", "c", "old"]
+        assert sorted(store.search("bridge")) == ["a", "b"]
+        store.reset_source("/in/feed.jsonl", "feed.jsonl", 11, 2)  # deleted: out of the index
+        assert store.search("harbor") == ["old"]
+        store.store_batch(sid, [_article("a", "Harbor council.")])
+        assert sorted(store.search("council")) == ["a"]
+
+
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     path.write_bytes(b"this is not sqlite" * 100)

@@ -84,7 +84,9 @@ def build_cmd(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, help="Processes for fingerprints and alignment [default: CPUs]."),
+        typer.Option(
+            min=1, help="Processes for cleaning, fingerprints and alignment [default: CPUs]."
+        ),
     ] = None,
     profile: Annotated[
         str | None,

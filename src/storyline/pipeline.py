@@ -1,13 +1,15 @@
 """The build: run the chosen stages, in order, over the store.
 
 `ingest` reads input paths, cleans each article and stores it (with its removals) or quarantines
-it. Each source is read in batches; a batch and the source's resume point commit together, so a
-build killed at any moment resumes where it stopped, with no article lost or stored twice.
-An unchanged source (same size and mtime) that was read completely is not read again.
+it; the workers clean while this process reads and stores, in input order. Each source is read
+in batches; a batch and the source's resume point commit together, so a build killed at any
+moment resumes where it stopped, with no article lost or stored twice. An unchanged source
+(same size and mtime) that was read completely is not read again.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import platform
 import sqlite3
@@ -43,9 +45,10 @@ from storyline.errors import InputError
 from storyline.ingest import ReadOptions, Source, discover, read_source
 from storyline.store.db import CleanArticles, Store
 from storyline.stories import StoryIndex, StorySettings
-from storyline.workers import default_workers, fewer_collections
+from storyline.workers import batched, default_workers, fewer_collections, ordered_map
 
 STAGES: tuple[str, ...] = ("ingest", "copies", "stories")  # in the order they run
+CLEAN_CHUNK = 100  # records a worker cleans at a time
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ def _ingest_source(
         source_id, skip = store.reset_source(path, source.name, source.size, source.mtime_ns), 0
 
     batch: list[Article | Rejected] = []
-    seen = 0
+    seen = skip
 
     def flush(complete: bool) -> None:
         summary.duplicate_ids += store.store_batch(
@@ -194,11 +197,10 @@ def _ingest_source(
         progress.records(len(batch))
         batch.clear()
 
-    for item in _guarded(read_source(source, settings.read), path):
+    records = itertools.islice(_guarded(read_source(source, settings.read), path), skip, None)
+    chunks = batched(records, CLEAN_CHUNK)  # cleaned by the workers while this one stores
+    for stored in itertools.chain.from_iterable(ordered_map(_cleaned, chunks, settings.workers)):
         seen += 1
-        if seen <= skip:
-            continue
-        stored = _clean_or_reject(item) if isinstance(item, RawArticle) else item
         summary.read += 1
         if isinstance(stored, Article):
             summary.ingested += 1
@@ -314,6 +316,10 @@ def _guarded(
             Origin(path, f"after record {done}", ""),
             f"reading stopped: {type(exc).__name__}: {exc}",
         )
+
+
+def _cleaned(records: list[RawArticle | Rejected]) -> list[Article | Rejected]:
+    return [_clean_or_reject(r) if isinstance(r, RawArticle) else r for r in records]
 
 
 def _clean_or_reject(raw: RawArticle) -> Article | Rejected:

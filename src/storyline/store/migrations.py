@@ -158,4 +158,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (a, b)
     );
     """,
+    # 6: `store_batch` indexes a batch's articles for full-text search in one statement; the
+    # row-at-a-time trigger it replaces took a third of a build's ingest time.
+    """
+    DROP TRIGGER articles_ai;
+    """,
 )
