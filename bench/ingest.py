@@ -3,14 +3,18 @@
 Runs `storyline build --stages ingest` into a fresh store, once on the corpus as shipped and once
 on a copy replicated N times (ids suffixed), each in its own process so peak RSS is the build's own
 (the main process's, and its largest worker's: they clean).
-Memory independent of corpus size shows as equal peak RSS for 1x and Nx.
+Memory independent of corpus size shows as equal peak RSS for 1x and Nx. Then the same for
+web pages: the first `--pages` Reuters articles as HTML pages (navigation, related links and a
+footer around the text) in one gzipped WARC, as a crawl delivers them.
 
-    .venv/bin/python bench/ingest.py [--copies 3] [--out bench/results/ingest.json]
+    .venv/bin/python bench/ingest.py [--copies 3] [--pages 3000] [--out bench/results/ingest.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import io
 import json
 import subprocess
 import sys
@@ -46,6 +50,35 @@ def replicate(src: Path, copies: int, dest: Path) -> Path:
     return dest
 
 
+def crawl(src: Path, pages: int, dest: Path) -> Path:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with src.open(encoding="utf-8") as f, dest.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for _, line in zip(range(pages), f, strict=False):
+            row = json.loads(line)
+            title = html.escape(row.get("title") or "")
+            body = "".join(f"<p>{html.escape(p)}</p>" for p in row["text"].split("\n\n"))
+            page = (
+                f"<!doctype html><html><head><title>{title} | Wire</title></head><body>"
+                "<nav><a href='/'>Home</a> <a href='/markets'>Markets</a></nav>"
+                f"<article><h1>{title}</h1>{body}</article>"
+                "<aside><a href='/more'>More from Markets</a></aside>"
+                "<footer>Copyright 1987. All rights reserved.</footer></body></html>"
+            )
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            uri = f"https://wire.example/{row['id']}"
+            writer.write_record(
+                writer.create_warc_record(
+                    uri, "response", payload=io.BytesIO(page.encode()), http_headers=headers
+                )
+            )
+    return dest
+
+
 def run(corpus: Path, workdir: Path) -> dict[str, float]:
     db = workdir / f"{corpus.stem}.db"
     done = subprocess.run(
@@ -74,6 +107,7 @@ def main() -> None:
     parser.add_argument(
         "--copies", type=int, default=3, help="replication factor for the memory check"
     )
+    parser.add_argument("--pages", type=int, default=3000, help="HTML pages in the WARC run")
     parser.add_argument("--out", type=Path, default=Path("bench/results/ingest.json"))
     args = parser.parse_args()
     if not CORPUS.exists():
@@ -85,12 +119,14 @@ def main() -> None:
         big = run(
             replicate(CORPUS, args.copies, workdir / f"reuters_x{args.copies}.jsonl"), workdir
         )
+        web = run(crawl(CORPUS, args.pages, workdir / "crawl.warc.gz"), workdir)
     result = {
         "benchmark": "ingest+clean (storyline build --stages ingest)",
         "corpus": str(CORPUS.name),
         "x1": single,
         f"x{args.copies}": big,
         "rss_growth_ratio": round(big["peak_rss_mb"] / single["peak_rss_mb"], 3),
+        "warc_pages": web,
         "ran_at": started,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +137,10 @@ def main() -> None:
         f"(largest worker {single['worker_peak_rss_mb']:.0f} MB); "
         f"x{args.copies}: {big['articles_per_s']:,.0f} articles/s, "
         f"peak RSS {big['peak_rss_mb']:.0f} MB (largest worker {big['worker_peak_rss_mb']:.0f} MB)"
-        f" (ratio {result['rss_growth_ratio']}) → {args.out}"
+        f" (ratio {result['rss_growth_ratio']})\n"
+        f"ingest {web['articles']:,} HTML pages in a WARC: {web['articles_per_s']:,.0f} pages/s, "
+        f"peak RSS {web['peak_rss_mb']:.0f} MB (largest worker {web['worker_peak_rss_mb']:.0f} MB)"
+        f" → {args.out}"
     )
 
 

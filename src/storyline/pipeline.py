@@ -1,10 +1,10 @@
 """The build: run the chosen stages, in order, over the store.
 
 `ingest` reads input paths, cleans each article and stores it (with its removals) or quarantines
-it; the workers clean while this process reads and stores, in input order. Each source is read
-in batches; a batch and the source's resume point commit together, so a build killed at any
-moment resumes where it stopped, with no article lost or stored twice. An unchanged source
-(same size and mtime) that was read completely is not read again.
+it; the workers extract HTML pages and clean while this process reads and stores, in input
+order. Each source is read in batches; a batch and the source's resume point commit together,
+so a build killed at any moment resumes where it stopped, with no article lost or stored twice.
+An unchanged source (same size and mtime) that was read completely is not read again.
 """
 
 from __future__ import annotations
@@ -42,13 +42,14 @@ from storyline.copies import (
 )
 from storyline.copies.arrays import distinct, in_sorted
 from storyline.errors import InputError
-from storyline.ingest import ReadOptions, Source, discover, read_source
+from storyline.ingest import Page, ReadOptions, Source, discover, page_article, read_pages_later
+from storyline.ingest.records import Read
 from storyline.store.db import CleanArticles, Store
 from storyline.stories import StoryIndex, StorySettings
 from storyline.workers import batched, default_workers, fewer_collections, ordered_map
 
 STAGES: tuple[str, ...] = ("ingest", "copies", "stories")  # in the order they run
-CLEAN_CHUNK = 100  # records a worker cleans at a time
+CLEAN_CHUNK = 100  # records a worker extracts and cleans at a time
 
 
 @dataclass(frozen=True)
@@ -197,8 +198,8 @@ def _ingest_source(
         progress.records(len(batch))
         batch.clear()
 
-    records = itertools.islice(_guarded(read_source(source, settings.read), path), skip, None)
-    chunks = batched(records, CLEAN_CHUNK)  # cleaned by the workers while this one stores
+    records = itertools.islice(_guarded(read_pages_later(source, settings.read), path), skip, None)
+    chunks = batched(records, CLEAN_CHUNK)  # made articles by the workers while this one stores
     for stored in itertools.chain.from_iterable(ordered_map(_cleaned, chunks, settings.workers)):
         seen += 1
         summary.read += 1
@@ -302,9 +303,7 @@ def _stories(store: Store, settings: StorySettings, summary: BuildSummary) -> No
     summary.storylines = len(storylines)
 
 
-def _guarded(
-    records: Iterable[RawArticle | Rejected], path: str
-) -> Iterator[RawArticle | Rejected]:
+def _guarded(records: Iterable[Read], path: str) -> Iterator[Read]:
     """A reader that fails unexpectedly quarantines the rest of its file instead of the build."""
     done = 0
     try:
@@ -318,8 +317,10 @@ def _guarded(
         )
 
 
-def _cleaned(records: list[RawArticle | Rejected]) -> list[Article | Rejected]:
-    return [_clean_or_reject(r) if isinstance(r, RawArticle) else r for r in records]
+def _cleaned(records: list[RawArticle | Rejected | Page]) -> list[Article | Rejected]:
+    """The records' articles, extracted (HTML pages) and cleaned."""
+    extracted = (page_article(r) if isinstance(r, Page) else r for r in records)
+    return [_clean_or_reject(r) if isinstance(r, RawArticle) else r for r in extracted]
 
 
 def _clean_or_reject(raw: RawArticle) -> Article | Rejected:

@@ -14,8 +14,10 @@ import xxhash
 from ingest_fixtures import ARTICLE, PARAGRAPHS, articles, html_page, read_all, write_warc
 from warcio.archiveiterator import ArchiveIterator
 
+from storyline.api import Storyline
 from storyline.article import RawArticle
 from storyline.ingest import ReadOptions
+from storyline.pipeline import BuildSettings
 
 Compress = Callable[[bytes], bytes]
 HEADLINE = "Harbor bridge reopens after storm repairs"
@@ -219,3 +221,23 @@ def test_warc_offsets_point_at_the_records(tmp_path: Path) -> None:
         record = next(iter(ArchiveIterator(f)))
         assert record.rec_headers.get_header("WARC-Target-URI") == article.id
         assert record.rec_type == "response"
+
+
+def test_a_build_extracts_pages_in_its_workers_as_in_one_process(tmp_path: Path) -> None:
+    pages = [
+        (f"https://gazette.example/{n}", html_page(f"Item {n}", [f"Notice {n}.", *PARAGRAPHS]))
+        for n in range(450)  # five chunks of records: a pool of workers starts
+    ]
+    write_warc(tmp_path / "crawl.warc.gz", pages)
+    stored = []
+    for workers in (1, 2):
+        with Storyline(tmp_path / f"{workers}.db") as sl:
+            summary = sl.build(
+                [tmp_path / "crawl.warc.gz"],
+                stages=["ingest"],
+                settings=BuildSettings(workers=workers),
+            )
+            assert summary.ingested == 450
+            stored.append(list(sl.store.iter_articles()))
+    assert stored[0] == stored[1]
+    assert stored[0][7].title == "Item 7" and stored[0][7].text.startswith("Notice 7.")

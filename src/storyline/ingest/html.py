@@ -4,7 +4,6 @@ metadata; the publication date is htmldate's (trafilatura calls it on the parsed
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import trafilatura
 import xxhash
@@ -14,7 +13,7 @@ from storyline.article import Origin, RawArticle
 from storyline.ingest.decode import NotText, declared_charset, decode_bytes
 from storyline.ingest.mojibake import fix_field, fix_text
 from storyline.ingest.options import ReadOptions
-from storyline.ingest.records import Record, file_rejected, rejected
+from storyline.ingest.records import Page, Read, Record, file_rejected, rejected
 from storyline.ingest.sources import Source
 from storyline.ingest.streams import BinaryStream, Oversize, read_record
 
@@ -22,34 +21,29 @@ _DECLARATION_BYTES = 4096  # where a page declares its charset, if it does
 _EXTRA_METADATA = ("description", "categories", "tags", "language")
 
 
-def read_html(source: Source, stream: BinaryStream, options: ReadOptions) -> Iterator[Record]:
+def read_html(source: Source, stream: BinaryStream, options: ReadOptions) -> Iterator[Read]:
     path = str(source.path)
     data = read_record(stream, options.max_record_bytes)
     if isinstance(data, Oversize):
         yield file_rejected(path, data.reason(options.max_record_bytes), data.raw_hash)
         return
     origin = Origin(path, "", xxhash.xxh3_128_hexdigest(data))
-    yield page_article(data, origin, source.name)
+    yield Page(data, origin, source.name)
 
 
-def page_article(
-    data: bytes,
-    origin: Origin,
-    article_id: str,
-    *,
-    url: str | None = None,
-    charset: str | None = None,
-    metadata: dict[str, Any] | None = None,
-) -> Record:
-    """The article in one HTML page. `url` (where it was fetched) is kept over any the page
-    names; `charset` is what the server declared, if anything."""
+def page_article(page: Page) -> Record:
+    """The article in one HTML page. The page's `url` (where it was fetched) is kept over any
+    the page names; its `charset` (the server's) over the one the page declares."""
+    data, origin, url = page.data, page.origin, page.url
     try:
-        page, _ = decode_bytes(data, prefer=charset or declared_charset(data[:_DECLARATION_BYTES]))
+        html, _ = decode_bytes(
+            data, prefer=page.charset or declared_charset(data[:_DECLARATION_BYTES])
+        )
     except NotText as exc:
         return rejected(origin, str(exc))
     try:
         found = trafilatura.bare_extraction(
-            page, url=url, with_metadata=True, include_comments=False
+            html, url=url, with_metadata=True, include_comments=False
         )
     except Exception as exc:  # trafilatura and lxml fail on odd pages with assorted types
         return rejected(origin, f"HTML extraction failed: {type(exc).__name__}: {exc}")
@@ -61,7 +55,7 @@ def page_article(
     text = fix_text(found.text)
     title = fix_field(found.title)
     return RawArticle(
-        id=article_id,
+        id=page.article_id,
         origin=origin,
         text=text,
         title=title,
@@ -70,7 +64,7 @@ def page_article(
         byline=fix_field(found.author),
         published=found.date,
         headline_in_text=title is not None and _first_line_is(text, title),
-        metadata={**extra, **(metadata or {})},
+        metadata={**extra, **(page.metadata or {})},
     )
 
 

@@ -18,9 +18,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from storyline.article import Origin
 from storyline.ingest.decode import header_charset
-from storyline.ingest.html import page_article
 from storyline.ingest.options import ReadOptions
-from storyline.ingest.records import Record, rejected
+from storyline.ingest.records import Page, Read, rejected
 from storyline.ingest.sources import Source
 from storyline.ingest.streams import MB, BinaryStream, Oversize, read_record
 
@@ -28,7 +27,7 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TAIL_BYTES = 4096
 
 
-def read_warc(source: Source, stream: BinaryStream, options: ReadOptions) -> Iterator[Record]:
+def read_warc(source: Source, stream: BinaryStream, options: ReadOptions) -> Iterator[Read]:
     path = str(source.path)
     limit = options.max_record_bytes
     archive = ArchiveIterator(stream)
@@ -52,7 +51,7 @@ def read_warc(source: Source, stream: BinaryStream, options: ReadOptions) -> Ite
         elif isinstance(body, Oversize):
             yield rejected(Origin(path, origin.locator, body.raw_hash), body.reason(limit))
         elif body is not None:
-            yield _article(record, body, origin, f"{source.name}:{offset}")
+            yield _page(record, body, origin, f"{source.name}:{offset}")
     stream.seek(end)
     if stream.read(_TAIL_BYTES).strip():
         yield rejected(
@@ -78,7 +77,7 @@ def _read_to_end(record: Any) -> bool:
     return getattr(raw, "limit", 0) == 0  # warcio's LimitReader counts down Content-Length
 
 
-def _article(record: Any, body: bytes, origin: Origin, fallback_id: str) -> Record:
+def _page(record: Any, body: bytes, origin: Origin, fallback_id: str) -> Page:
     headers = record.rec_headers
     uri = _header(headers, "WARC-Target-URI", "uri")  # the second name is ARC's
     metadata = {
@@ -89,7 +88,7 @@ def _article(record: Any, body: bytes, origin: Origin, fallback_id: str) -> Reco
         )
         if (value := _header(headers, *names))
     }
-    return page_article(
+    return Page(
         body,
         Origin(origin.source, origin.locator, xxhash.xxh3_128_hexdigest(body)),
         uri or fallback_id,
