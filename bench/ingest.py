@@ -5,7 +5,7 @@ on a copy replicated N times (ids suffixed), each in its own process so peak RSS
 (the main process's, and its largest worker's: they clean).
 Memory independent of corpus size shows as equal peak RSS for 1x and Nx. Then the same for
 web pages: the first `--pages` Reuters articles as HTML pages (navigation, related links and a
-footer around the text) in one gzipped WARC, as a crawl delivers them.
+footer around the text), in one gzipped WARC as a crawl delivers them, and as a folder of files.
 
     .venv/bin/python bench/ingest.py [--copies 3] [--pages 3000] [--out bench/results/ingest.json]
 """
@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -50,32 +51,52 @@ def replicate(src: Path, copies: int, dest: Path) -> Path:
     return dest
 
 
-def crawl(src: Path, pages: int, dest: Path) -> Path:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    with src.open(encoding="utf-8") as f, dest.open("wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        for _, line in zip(range(pages), f, strict=False):
+def pages(src: Path, n: int) -> Iterator[tuple[str, str]]:
+    """The first `n` articles of `src` as (id, HTML page) with a site's furniture around them."""
+    with src.open(encoding="utf-8") as f:
+        for _, line in zip(range(n), f, strict=False):
             row = json.loads(line)
             title = html.escape(row.get("title") or "")
             body = "".join(f"<p>{html.escape(p)}</p>" for p in row["text"].split("\n\n"))
-            page = (
-                f"<!doctype html><html><head><title>{title} | Wire</title></head><body>"
-                "<nav><a href='/'>Home</a> <a href='/markets'>Markets</a></nav>"
-                f"<article><h1>{title}</h1>{body}</article>"
-                "<aside><a href='/more'>More from Markets</a></aside>"
-                "<footer>Copyright 1987. All rights reserved.</footer></body></html>"
+            yield (
+                row["id"],
+                (
+                    f"<!doctype html><html><head><title>{title} | Wire</title></head><body>"
+                    "<nav><a href='/'>Home</a> <a href='/markets'>Markets</a></nav>"
+                    f"<article><h1>{title}</h1>{body}</article>"
+                    "<aside><a href='/more'>More from Markets</a></aside>"
+                    "<footer>Copyright 1987. All rights reserved.</footer></body></html>"
+                ),
             )
+
+
+def crawl(site: Iterable[tuple[str, str]], dest: Path) -> Path:
+    """The pages as one gzipped WARC of 200 responses, as a crawler writes them."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with dest.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for page_id, page in site:
             headers = StatusAndHeaders(
                 "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
             )
-            uri = f"https://wire.example/{row['id']}"
             writer.write_record(
                 writer.create_warc_record(
-                    uri, "response", payload=io.BytesIO(page.encode()), http_headers=headers
+                    f"https://wire.example/{page_id}",
+                    "response",
+                    payload=io.BytesIO(page.encode()),
+                    http_headers=headers,
                 )
             )
+    return dest
+
+
+def folder(site: Iterable[tuple[str, str]], dest: Path) -> Path:
+    """The pages as a folder of .html files, as a site's dump holds them."""
+    dest.mkdir()
+    for page_id, page in site:
+        (dest / f"{page_id}.html").write_text(page, encoding="utf-8")
     return dest
 
 
@@ -88,7 +109,8 @@ def run(corpus: Path, workdir: Path) -> dict[str, float]:
         text=True,
     )
     read, ingested, quarantined, seconds, rss, worker = done.stdout.split()
-    mb = corpus.stat().st_size / 1e6
+    files = sorted(corpus.iterdir()) if corpus.is_dir() else [corpus]
+    mb = sum(f.stat().st_size for f in files) / 1e6
     return {
         "articles": int(read),
         "ingested": int(ingested),
@@ -107,7 +129,7 @@ def main() -> None:
     parser.add_argument(
         "--copies", type=int, default=3, help="replication factor for the memory check"
     )
-    parser.add_argument("--pages", type=int, default=3000, help="HTML pages in the WARC run")
+    parser.add_argument("--pages", type=int, default=3000, help="HTML pages for the web runs")
     parser.add_argument("--out", type=Path, default=Path("bench/results/ingest.json"))
     args = parser.parse_args()
     if not CORPUS.exists():
@@ -119,7 +141,8 @@ def main() -> None:
         big = run(
             replicate(CORPUS, args.copies, workdir / f"reuters_x{args.copies}.jsonl"), workdir
         )
-        web = run(crawl(CORPUS, args.pages, workdir / "crawl.warc.gz"), workdir)
+        web = run(crawl(pages(CORPUS, args.pages), workdir / "crawl.warc.gz"), workdir)
+        site = run(folder(pages(CORPUS, args.pages), workdir / "site"), workdir)
     result = {
         "benchmark": "ingest+clean (storyline build --stages ingest)",
         "corpus": str(CORPUS.name),
@@ -127,6 +150,7 @@ def main() -> None:
         f"x{args.copies}": big,
         "rss_growth_ratio": round(big["peak_rss_mb"] / single["peak_rss_mb"], 3),
         "warc_pages": web,
+        "html_files": site,
         "ran_at": started,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -139,8 +163,10 @@ def main() -> None:
         f"peak RSS {big['peak_rss_mb']:.0f} MB (largest worker {big['worker_peak_rss_mb']:.0f} MB)"
         f" (ratio {result['rss_growth_ratio']})\n"
         f"ingest {web['articles']:,} HTML pages in a WARC: {web['articles_per_s']:,.0f} pages/s, "
-        f"peak RSS {web['peak_rss_mb']:.0f} MB (largest worker {web['worker_peak_rss_mb']:.0f} MB)"
-        f" → {args.out}"
+        f"peak RSS {web['peak_rss_mb']:.0f} MB "
+        f"(largest worker {web['worker_peak_rss_mb']:.0f} MB)\n"
+        f"ingest them as a folder of {site['articles']:,} .html files: "
+        f"{site['articles_per_s']:,.0f} pages/s → {args.out}"
     )
 
 

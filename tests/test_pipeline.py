@@ -58,13 +58,19 @@ def test_build_is_deterministic(corpus: Path, tmp_path: Path) -> None:
     assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
 
 
-def test_ingest_cleaned_by_workers_stores_what_one_process_stores(tmp_path: Path) -> None:
-    corpus = make_corpus(tmp_path / "corpus", txt_files=5, jsonl_lines=1200)  # 12 chunks
+def test_ingest_in_workers_across_files_stores_what_one_process_stores(tmp_path: Path) -> None:
+    # chunks of records span files: 450 one-article files, then a JSONL file's 600 lines
+    corpus = make_corpus(tmp_path / "corpus", txt_files=450, jsonl_lines=600)
     for name, workers in (("one.db", 1), ("two.db", 2)):
         with Storyline(tmp_path / name) as sl:
             summary = sl.build([corpus], stages=["ingest"], settings=BuildSettings(workers=workers))
-            assert summary.read == 5 + 1200 + 2  # with the broken line and the empty file
-    assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
+            assert summary.read == 450 + 600 + 2  # with the broken line and the empty file
+            assert summary.sources == 452
+    stored = dump(tmp_path / "two.db")
+    assert stored == dump(tmp_path / "one.db")
+    sources = {article_id: source for article_id, _, source, *_ in stored["articles"]}
+    assert len(sources) == 450 + 600
+    assert all(s == ("feed.jsonl" if a.startswith("feed-") else a) for a, s in sources.items())
 
 
 def test_incremental_build_reads_only_new_and_changed_files(corpus: Path, tmp_path: Path) -> None:

@@ -156,24 +156,52 @@ def _ingest(
 ) -> None:
     found = list(discover(paths))  # only stats files: cheap, and gives the progress bar a total
     progress.sources(len(found))
-    for item in found:
-        if isinstance(item, Rejected):
-            store.store_batch(None, [item])
-            summary.read += 1
-            summary.quarantined += 1
-            progress.source_done(item.origin.source)
+    # one stream over all sources, so the workers keep busy over a folder of one-page files
+    reads = _reads(store, found, settings.read, progress, summary)
+    made = ordered_map(_cleaned, batched(reads, CLEAN_CHUNK), settings.workers)
+    writer = _Writer(store, settings.batch_size, progress, summary)
+    for item in itertools.chain.from_iterable(made):
+        if isinstance(item, _Opened):
+            writer.open(item)
         else:
-            _ingest_source(store, item, settings, progress, summary)
-            progress.source_done(item.name)
+            writer.add(item)
+    writer.close()
 
 
-def _ingest_source(
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    """Where a source's records begin in the stream of records read."""
+
+    source_id: int | None  # None: a path that could not be opened (its one Rejected follows)
+    name: str
+    done: int  # records stored before: an interrupted read resumes after them
+
+
+def _reads(
     store: Store,
-    source: Source,
-    settings: BuildSettings,
+    found: Sequence[Source | Rejected],
+    options: ReadOptions,
     progress: Progress,
     summary: BuildSummary,
-) -> None:
+) -> Iterator[_Opened | Read]:
+    """The records of every source still to read, each source's after its `_Opened`."""
+    for item in found:
+        if isinstance(item, Rejected):
+            yield _Opened(None, item.origin.source, 0)
+            yield item
+            continue
+        opened = _open(store, item, summary)
+        if opened is None:
+            progress.source_done(item.name)
+            continue
+        yield opened
+        records = _guarded(read_pages_later(item, options), str(item.path))
+        yield from itertools.islice(records, opened.done, None)
+
+
+def _open(store: Store, source: Source, summary: BuildSummary) -> _Opened | None:
+    """Start reading `source`, or resume an interrupted read; None when it was read whole and is
+    unchanged (same size and mtime)."""
     path = str(source.path)
     state = store.source_state(path)
     unchanged = (
@@ -181,37 +209,58 @@ def _ingest_source(
     )
     if state is not None and unchanged and state.complete:
         summary.sources_unchanged += 1
-        return
+        return None
     summary.sources += 1
     if state is not None and unchanged:
-        source_id, skip = state.id, state.records_done  # resume an interrupted read
-    else:
-        source_id, skip = store.reset_source(path, source.name, source.size, source.mtime_ns), 0
+        return _Opened(state.id, source.name, state.records_done)
+    source_id = store.reset_source(path, source.name, source.size, source.mtime_ns)
+    return _Opened(source_id, source.name, 0)
 
-    batch: list[Article | Rejected] = []
-    seen = skip
 
-    def flush(complete: bool) -> None:
-        summary.duplicate_ids += store.store_batch(
-            source_id, batch, records_done=seen, complete=complete
-        )
-        progress.records(len(batch))
-        batch.clear()
+class _Writer:
+    """Stores each source's articles and rejections in batches, each batch in one transaction
+    with its source's resume point; a source's last batch marks it read whole."""
 
-    records = itertools.islice(_guarded(read_pages_later(source, settings.read), path), skip, None)
-    chunks = batched(records, CLEAN_CHUNK)  # made articles by the workers while this one stores
-    for stored in itertools.chain.from_iterable(ordered_map(_cleaned, chunks, settings.workers)):
-        seen += 1
-        summary.read += 1
-        if isinstance(stored, Article):
-            summary.ingested += 1
-            summary.removals += len(stored.removals)
+    def __init__(
+        self, store: Store, batch_size: int, progress: Progress, summary: BuildSummary
+    ) -> None:
+        self.store = store
+        self.batch_size = batch_size
+        self.progress = progress
+        self.summary = summary
+        self.source: _Opened | None = None
+        self.seen = 0  # records of the source read so far, those stored before included
+        self.batch: list[Article | Rejected] = []
+
+    def open(self, source: _Opened) -> None:
+        self.close()
+        self.source, self.seen = source, source.done
+
+    def add(self, record: Article | Rejected) -> None:
+        self.seen += 1
+        self.summary.read += 1
+        if isinstance(record, Article):
+            self.summary.ingested += 1
+            self.summary.removals += len(record.removals)
         else:
-            summary.quarantined += 1
-        batch.append(stored)
-        if len(batch) >= settings.batch_size:
-            flush(complete=False)
-    flush(complete=True)
+            self.summary.quarantined += 1
+        self.batch.append(record)
+        if len(self.batch) >= self.batch_size:
+            self._flush(complete=False)
+
+    def close(self) -> None:
+        if self.source is not None:
+            self._flush(complete=True)
+            self.progress.source_done(self.source.name)
+            self.source = None
+
+    def _flush(self, complete: bool) -> None:
+        assert self.source is not None
+        self.summary.duplicate_ids += self.store.store_batch(
+            self.source.source_id, self.batch, records_done=self.seen, complete=complete
+        )
+        self.progress.records(len(self.batch))
+        self.batch.clear()
 
 
 @fewer_collections()  # it keeps a record per article and pair: full collections walked them
@@ -317,8 +366,8 @@ def _guarded(records: Iterable[Read], path: str) -> Iterator[Read]:
         )
 
 
-def _cleaned(records: list[RawArticle | Rejected | Page]) -> list[Article | Rejected]:
-    """The records' articles, extracted (HTML pages) and cleaned."""
+def _cleaned(records: list[_Opened | Read]) -> list[_Opened | Article | Rejected]:
+    """The records' articles, extracted (HTML pages) and cleaned; markers pass through."""
     extracted = (page_article(r) if isinstance(r, Page) else r for r in records)
     return [_clean_or_reject(r) if isinstance(r, RawArticle) else r for r in extracted]
 
