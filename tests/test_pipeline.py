@@ -178,12 +178,17 @@ _BUILD = (
 )
 
 
-def test_kill_9_mid_build_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
+def _built_whole(tmp_path: Path) -> tuple[Path, Path]:
+    """A corpus large enough to interrupt, and the store one uninterrupted build makes of it."""
     corpus = make_corpus(tmp_path / "corpus", txt_files=60, jsonl_lines=3000)
     reference = tmp_path / "reference.db"
     with Storyline(reference) as sl:
         sl.build([corpus])
+    return corpus, reference
 
+
+def test_kill_9_mid_build_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
+    corpus, reference = _built_whole(tmp_path)
     db = tmp_path / "killed.db"
     kills = 0
     last = -1
@@ -204,6 +209,29 @@ def test_kill_9_mid_build_resumes_without_loss_or_duplicates(tmp_path: Path) -> 
             proc.kill()
         proc.wait()
     assert kills >= 2, "the build finished before it could be interrupted"
+    with Storyline(db) as sl:
+        sl.build([corpus])
+    assert dump(db) == dump(reference)
+
+
+def test_ctrl_c_mid_build_says_how_to_resume_and_loses_nothing(tmp_path: Path) -> None:
+    corpus, reference = _built_whole(tmp_path)
+    db = tmp_path / "interrupted.db"
+    storyline = Path(sys.executable).with_name("storyline")
+    proc = subprocess.Popen(
+        [storyline, "build", str(corpus), "--db", str(db)],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as a terminal has it
+    )
+    deadline = time.monotonic() + 60
+    while _count_articles(db) <= 0 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the build and its workers
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip() == "interrupted: what was stored is kept; build again to resume"
     with Storyline(db) as sl:
         sl.build([corpus])
     assert dump(db) == dump(reference)

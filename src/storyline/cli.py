@@ -115,7 +115,13 @@ def build_cmd(
         settings = BuildSettings(copies=copies)
         if workers is not None:
             settings = replace(settings, workers=workers)
-        summary = sl.build(paths, stages=chosen, settings=settings, progress=_BuildProgress(bars))
+        try:
+            summary = sl.build(
+                paths, stages=chosen, settings=settings, progress=_BuildProgress(bars)
+            )
+        except KeyboardInterrupt:
+            sys.stderr.write("interrupted: what was stored is kept; build again to resume\n")
+            raise typer.Exit(130) from None
     if json_out:
         _print_json(summary.as_dict())
     else:

@@ -146,6 +146,7 @@ def _start_worker() -> None:
     Its garbage collector leaves alone what it inherited (`gc.freeze`: a forked worker would
     otherwise walk, and so copy, the parent's whole heap on every full collection) and runs
     less often (`GC_THRESHOLD`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to act on
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
     if os.getppid() == 1:  # the parent died before the line above took effect
