@@ -487,12 +487,14 @@ class Store:
     def unprinted_docs(self) -> Iterator[Doc]:
         """(id, text, published) of every article without a copies fingerprint, in insertion
         order, streamed: all that fingerprints read (no raw text, paragraphs or removals)."""
-        rows = self.conn.execute(
+        cur = self.conn.execute(
             "SELECT a.id, a.text, a.published FROM articles a WHERE NOT EXISTS"
             " (SELECT 1 FROM copy_prints p WHERE p.article_seq = a.seq) ORDER BY a.seq"
         )
-        for row in rows:  # not `yield from`: closing this would close the cursor, and fail
-            yield row  # once an interrupted build has closed the store
+        # from lists, not the cursor: closing this generator after an interrupted build closed
+        # the store would otherwise close the cursor too, and fail
+        while rows := cur.fetchmany(1000):
+            yield from rows
 
     def article_seqs(self) -> dict[str, int]:
         """Every article id and its insertion number (re-ingested articles get a new one)."""
