@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.4.7"
+__version__ = "0.4.8"
 
 __all__ = ["Storyline", "__version__"]
 

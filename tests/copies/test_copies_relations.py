@@ -710,3 +710,39 @@ def test_a_reprinted_table_has_no_number_conflicts(settings: CopySettings) -> No
     copy, _ = compare(article("a", _EARNINGS), article("b", [*_EARNINGS, "Reuter"]), settings)
     assert copy.similarity["numbers_conflict"] == 0
     assert copy.relation == "near_duplicate"
+
+
+# A fictional wire story in Chinese, which runs its words together without spaces.
+_HARBOR_ZH = [
+    "新华社港城十月三日电 港城市政府周二宣布，连接东西两岸的林德大桥将从下周一起封闭八周，以更换"
+    "锈蚀的钢缆。市交通局局长王丽华在记者会上说，施工期间每天约有三万一千辆汽车需要绕行。",
+    "据介绍，大桥于一九六八年建成，是港城最重要的交通要道之一。工程师在今年夏天的例行检查中发现"
+    "，南侧两根主缆的腐蚀程度超出预期，必须尽快处理。",
+    "市政府表示，封闭期间将增开三条渡轮航线，并在高峰时段免费提供接驳巴士。商户协会则担心，"
+    "长时间封桥会影响老城区的客流和生意。",
+]
+_MUSEUM_ZH = [
+    "本报讯 位于老城区的海洋博物馆周末重新开放，新增的鲸类展厅吸引了大批市民和游客。"
+    "馆长陈志明说，展厅内的蓝鲸骨架长达二十五米，是从北部海岸运来的。",
+    "博物馆在过去两年里进行了全面翻修，改造了屋顶和照明系统，并增加了面向儿童的互动展区。"
+    "开幕当天，门外排起了长队，不少家长带着孩子专程前来参观。",
+]
+
+
+def test_a_chinese_reprint_is_found_character_by_character() -> None:
+    """Chinese has no spaces between words: each character is a word, so a reprint with a
+    retold sentence still shares long passages with its source, and another story shares none."""
+    source = article("xinhua-1", _HARBOR_ZH, outlet="新华社")
+    edited = [p.replace("周二宣布", "周二正式对外宣布") for p in _HARBOR_ZH]
+    edited[2] = edited[2].replace("商户协会则担心", "不过，当地商户协会担心")
+    reprint = article("evening-7", edited, outlet="港城晚报")
+    other = article("daily-3", _MUSEUM_ZH, outlet="港城日报")
+    assert _words("林德大桥3日") == ("林", "德", "大", "桥", "3", "日")
+    report = find_copies([source, reprint, other])
+    assert [(c.a, c.b, c.relation) for c in report.copies] == [
+        ("evening-7", "xinhua-1", "near_duplicate")
+    ]
+    copy = report.copies[0]
+    assert copy.similarity["coverage_a"] > 0.9 and copy.similarity["coverage_b"] > 0.9
+    passage = copy.passages[0]
+    assert reprint.text[passage.a_start : passage.a_start + 9] == "新华社港城十月三日"

@@ -24,8 +24,9 @@ from storyline.copies.tokens import Token, text_hashes, tokenize
 
 # characters at every boundary of patterns.WORD: separators of numbers, apostrophes, line-break
 # hyphens, non-ASCII letters and digits (Arabic-Indic "٠١" are decimal, "²½" numeric only),
-# combining accents, dashes and quotes
-_ALPHABET = list("ab1 2.,/-'’‘`´\n\t_éẞ\u0301\u0660\u0661²½—“")
+# combining accents, dashes and quotes, Chinese and Japanese (words of one character) and the
+# marks between them that are no word characters ("・", "゛")
+_ALPHABET = list("ab1 2.,/-'’‘`´\n\t_éẞ\u0301\u0660\u0661²½—“東京のー・゛")
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -50,6 +51,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
         "Empty-handed, he didn’t pay 5,456,000 or 6-3/16 pct.",
         "1.5abc 3.x 12-\n34 Vau-\n  clier end- \nword o'' '' x´y",
         "٠١,٢ ²½ é\u0301te _under_ 2024-",
+        "北京时间周一，物价上涨2.5%。東京の株価は3日、大幅に下落した。don't東京",
     ],
 )
 def test_the_scanner_finds_the_words_the_regex_finds(text: str) -> None:

@@ -11,10 +11,12 @@
    plain numpy and a plain-Python chaining of blocks.
 
    A word, as `patterns.WORD` matches it, scanning left to right:
+     S                                     one character of a script written without spaces, or
      \d+(?:[.,/-]\d+)+                     a number with inner separators ("5,456,000"), or
      W+(?:(?:['’‘`´]|-[ \t]*\n[ \t]*)W+)*  letters joined by apostrophes or line-break hyphens,
-   where W is \w or a combining accent (U+0300..U+036F), \d a decimal digit and \w what the re
-   module calls a word character (alphanumeric or "_"). */
+   where S is a \w character among the CJK ideographs and kana (`patterns.SOLO`), W is any other
+   \w or a combining accent (U+0300..U+036F), \d a decimal digit and \w what the re module
+   calls a word character (alphanumeric or "_"). */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -41,6 +43,20 @@ SCAN int is_word(Py_UCS4 c) {
     return Py_UNICODE_ISALNUM(c) || (c >= 0x300 && c <= 0x36f);
 }
 
+/* A character of Chinese or Japanese: a word of its own (`patterns.SOLO`; the caller has
+   checked that it is a word character). */
+SCAN int is_solo(Py_UCS4 c) {
+    if (c < 0x3005)
+        return 0;
+    return c <= 0x3007 || (c >= 0x3040 && c <= 0x30ff) || (c >= 0x31f0 && c <= 0x31ff) ||
+           (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
+           (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff66 && c <= 0xff9f) ||
+           (c >= 0x20000 && c <= 0x3ffff);
+}
+
+/* A character of a word that runs on (W above). */
+SCAN int is_run(Py_UCS4 c) { return is_word(c) && !is_solo(c); }
+
 SCAN int is_apostrophe(Py_UCS4 c) {
     return c == '\'' || c == 0x2019 || c == 0x2018 || c == '`' || c == 0xb4;
 }
@@ -52,7 +68,7 @@ SCAN Py_ssize_t skip_blanks(const Chars *s, Py_ssize_t i) {
 }
 
 SCAN Py_ssize_t skip_word_chars(const Chars *s, Py_ssize_t i) {
-    while (i < s->len && is_word(at(s, i)))
+    while (i < s->len && is_run(at(s, i)))
         i++;
     return i;
 }
@@ -91,7 +107,7 @@ SCAN Py_ssize_t joined_end(const Chars *s, Py_ssize_t i) {
         } else {
             break;
         }
-        if (next >= s->len || !is_word(at(s, next)))
+        if (next >= s->len || !is_run(at(s, next)))
             break;
         end = skip_word_chars(s, next);
     }
@@ -104,6 +120,11 @@ SCAN int scan_word(const Chars *s, Py_ssize_t *pos, Py_ssize_t *start, Py_ssize_
         i++;
     if (i >= s->len)
         return 0;
+    if (is_solo(at(s, i))) {
+        *start = i;
+        *end = *pos = i + 1;
+        return 1;
+    }
     Py_ssize_t e = is_digit(at(s, i)) ? number_end(s, i) : -1;
     *start = i;
     *end = *pos = e >= 0 ? e : joined_end(s, i);

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import re
 
-# A word: letters/digits/underscores (any script, combining accents kept; one positive character
-# class, which the regex engine scans fastest) joined by inner apostrophes
-# ("korea's", "don't"); or a number with inner separators ("1.5", "5,456,000", "6-3/16": a
-# figure is one token, so a changed figure is one changed token). Between letters, hyphens and
-# dashes are not part of words, so "empty-handed" is the two words "empty handed".
+# A word: letters/digits/underscores (any script, combining accents kept) joined by inner
+# apostrophes ("korea's", "don't"); or a number with inner separators ("1.5", "5,456,000",
+# "6-3/16": a figure is one token, so a changed figure is one changed token). Between letters,
+# hyphens and dashes are not part of words, so "empty-handed" is the two words "empty handed".
 # A hyphen at a line end followed by a letter ("Vau-\nclier") is a line-break hyphen, joined.
+# Chinese and Japanese run words together without spaces: each of their ideographs and kana is
+# a word of its own (SOLO), so reprints match character by character, not clause by clause.
+# The C scanner (`_kernels.c`) finds exactly these words; this is its reference.
+SOLO = (
+    "\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff66-\uff9f\U00020000-\U0003ffff"
+)
+_RUN = rf"(?:(?![{SOLO}])[\w\u0300-\u036f])"  # any other word character, or a combining accent
 WORD = re.compile(
-    r"\d+(?:[.,/-]\d+)+"
-    r"|[\w\u0300-\u036f]+(?:(?:['’‘`´]|-[ \t]*\n[ \t]*)[\w\u0300-\u036f]+)*"
+    rf"(?=\w)[{SOLO}]"
+    r"|\d+(?:[.,/-]\d+)+"
+    rf"|{_RUN}+(?:(?:['’‘`´]|-[ \t]*\n[ \t]*){_RUN}+)*"
 )
 LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*\n[ \t]*")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -20,8 +28,8 @@ DOUBLE_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "�
 
 # Quotation marks that open, close, or do either (straight quotes toggle). Single quotes are left
 # out: they double as apostrophes and as headline quotes, which are not speech.
-QUOTE_OPEN = frozenset("“„«‹")
-QUOTE_CLOSE = frozenset("”»›")
+QUOTE_OPEN = frozenset("“„«‹「『")
+QUOTE_CLOSE = frozenset("”»›」』")
 QUOTE_EITHER = frozenset('"＂')
 
 # Number words that state a value. Magnitudes ("billion") are left out: "1.5 billion" and
