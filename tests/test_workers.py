@@ -120,6 +120,7 @@ def test_fork_map_passes_errors_on_and_can_run_again() -> None:
 def test_batched() -> None:
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(batched([], 3)) == []
+    assert list(batched([5, 1, 9, 1, 1], 3, weight=int, budget=6)) == [[5, 1], [9], [1, 1]]
 
 
 _KILLED_PARENT = """

@@ -49,7 +49,8 @@ from storyline.stories import StoryIndex, StorySettings
 from storyline.workers import batched, default_workers, fewer_collections, ordered_map
 
 STAGES: tuple[str, ...] = ("ingest", "copies", "stories")  # in the order they run
-CLEAN_CHUNK = 100  # records a worker extracts and cleans at a time
+CLEAN_CHUNK = 100  # records a worker extracts and cleans at a time, or fewer holding 4 MB:
+CLEAN_CHUNK_BYTES = 4 << 20  # the chunks in flight stay small, however large the pages
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,8 @@ def _ingest(
     progress.sources(len(found))
     # one stream over all sources, so the workers keep busy over a folder of one-page files
     reads = _reads(store, found, settings.read, progress, summary)
-    made = ordered_map(_cleaned, batched(reads, CLEAN_CHUNK), settings.workers)
+    chunks = batched(reads, CLEAN_CHUNK, _size, CLEAN_CHUNK_BYTES)
+    made = ordered_map(_cleaned, chunks, settings.workers)
     writer = _Writer(store, settings.batch_size, progress, summary)
     for item in itertools.chain.from_iterable(made):
         if isinstance(item, _Opened):
@@ -364,6 +366,13 @@ def _guarded(records: Iterable[Read], path: str) -> Iterator[Read]:
             Origin(path, f"after record {done}", ""),
             f"reading stopped: {type(exc).__name__}: {exc}",
         )
+
+
+def _size(record: _Opened | Read) -> int:
+    """About what a record holds in memory: a page's bytes, an article's characters."""
+    if isinstance(record, Page):
+        return len(record.data)
+    return len(record.text) if isinstance(record, RawArticle) else 0
 
 
 def _cleaned(records: list[_Opened | Read]) -> list[_Opened | Article | Rejected]:

@@ -164,13 +164,19 @@ def _lagged(fn: Callable[[T], R], ahead: deque[T], it: Iterator[T]) -> Iterator[
             break
 
 
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of `size` consecutive items (the last may be shorter)."""
+def batched(
+    items: Iterable[T], size: int, weight: Callable[[T], int] | None = None, budget: int = 0
+) -> Iterator[list[T]]:
+    """Lists of `size` consecutive items (the last may be shorter); with `weight`, a list also
+    ends once its items weigh `budget` together."""
     batch: list[T] = []
+    weighed = 0
     for item in items:
         batch.append(item)
-        if len(batch) == size:
+        if weight is not None:
+            weighed += weight(item)
+        if len(batch) == size or (weight is not None and weighed >= budget):
             yield batch
-            batch = []
+            batch, weighed = [], 0
     if batch:
         yield batch
