@@ -14,6 +14,7 @@ Prints every figure and writes bench/results/eval_stories.json. Corpora are read
 - GoogleNews-T (11,109 lowercased headlines, 152 stories; no dates): B-cubed P/R/F1, NMI, ARI.
 - SemEval-2022 Task 8 (English-English pairs): Pearson r between `pair_score` and the human Overall
   score. Overall 1 means "same story" and 4 "different", so r is negative; |r| is reported.
+  Also its Chinese-Chinese pairs (report only), the check on text written without spaces.
 - agreement: Reuters-21578 clustered in one build and in ten incremental builds (with a save and
   restore between them): B-cubed F1 and ARI of the two partitions, and of their storylines.
 """
@@ -216,15 +217,15 @@ def eval_clustering(
 DENSE_WEIGHT = 0.4
 """Weight of the embedding cosine in the --embeddings runs (the text weight is 0.5)."""
 
-_PAIR = re.compile(r"^\d+_\d+$")
+_PAIR = re.compile(r"^\d+(?:[a-z]{2})?_\d+(?:[a-z]{2})?$")  # "1484037032zh_1483931345zh"
 
 
-def load_semeval(limit: int | None) -> list[tuple[Article, Article, float]]:
+def load_semeval(limit: int | None, lang: str = "en") -> list[tuple[Article, Article, float]]:
     csv.field_size_limit(1 << 30)
     out = []
     with open(CORPORA / "semeval2022_task8" / "training_set.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            if row["lang1"] != "en" or row["lang2"] != "en" or not _PAIR.match(row["pair_id"]):
+            if row["lang1"] != lang or row["lang2"] != lang or not _PAIR.match(row["pair_id"]):
                 continue
             a_id, b_id = row["pair_id"].split("_")
             out.append(
@@ -340,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     sem = load_semeval(60 if args.quick else None)
     result["semeval"] = eval_semeval(sem, settings, None)
     print("SemEval en-en:", json.dumps(result["semeval"]))
+    result["semeval_zh"] = eval_semeval(load_semeval(None, "zh"), settings, None)
+    print("SemEval zh-zh (report only):", json.dumps(result["semeval_zh"]))
     if not args.quick:
         gnt, gnt_gold = load_gnt()
         result["googlenews_t"] = eval_clustering(gnt, gnt_gold, settings, None)

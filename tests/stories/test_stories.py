@@ -300,3 +300,33 @@ def test_short_texts_face_a_lower_threshold() -> None:
     assert index.threshold_for(short) < index.threshold_for(long) == index.settings.threshold
     off = StoryIndex(StorySettings(short_text_terms=0))
     assert off.threshold_for(short) == off.settings.threshold
+
+
+def test_chinese_reports_of_one_event_are_one_story() -> None:
+    """Chinese runs its words together: its character bigrams are what two reports share."""
+    arts = [
+        make(
+            "zh1",
+            "港城市政府周二宣布，林德大桥将从下周一起封闭八周，以更换锈蚀的钢缆。"
+            "市交通局局长王丽华说，施工期间每天约有三万辆汽车需要绕行，渡轮将增开航线。",
+            title="林德大桥下周起封闭八周",
+            published="2024-10-01",
+        ),
+        make(
+            "zh2",
+            "记者从港城交通局获悉，因钢缆锈蚀，林德大桥下周一开始封闭，工期约八周。"
+            "局长王丽华表示，封桥期间车辆需要绕行，市政府会增开渡轮航线。",
+            title="林德大桥将封闭八周更换钢缆",
+            published="2024-10-02",
+        ),
+        make(
+            "zh3",
+            "老城区的海洋博物馆周末重新开放，新增的鲸类展厅吸引了大批市民。"
+            "馆长陈志明说，展厅内的蓝鲸骨架长达二十五米，是从北部海岸运来的。",
+            title="海洋博物馆重新开放",
+            published="2024-10-02",
+        ),
+    ]
+    index = StoryIndex()
+    index.add(arts)
+    assert index.story_of("zh1") == index.story_of("zh2") != index.story_of("zh3")

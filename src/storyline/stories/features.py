@@ -30,6 +30,7 @@ from storyline.stories.patterns import (
     OPENER_ENDINGS,
     POSSESSIVE,
     SENTENCE_END,
+    SOLO_RUN,
     STOP_WORDS,
     WORD,
 )
@@ -56,9 +57,15 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Content words: lowercased, stop words and one-letter words dropped, plurals folded."""
-    out: list[str] = []
-    for match in WORD.finditer(text.lower()):
+    """Content words: lowercased, stop words and one-letter words dropped, plurals folded; a run
+    of Chinese or Japanese gives its character bigrams (the usual terms where words are not
+    spaced: "林德大桥" gives "林德", "德大", "大桥")."""
+    lowered = text.lower()
+    runs = SOLO_RUN.findall(lowered)
+    out = [run[i : i + 2] for run in runs for i in range(len(run) - 1)]
+    if runs:
+        lowered = SOLO_RUN.sub(" ", lowered)
+    for match in WORD.finditer(lowered):
         w = POSSESSIVE.sub("", match.group(0))
         if len(w) < 2 or w in STOP_WORDS:
             continue

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from storyline.copies.patterns import SOLO
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -17,6 +19,9 @@ def _words(text: str) -> frozenset[str]:
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 """A word: letters or digits, with inner apostrophes ("don't", "O’Neill")."""
+
+SOLO_RUN = re.compile(f"[{SOLO}]+")
+"""A run of Chinese or Japanese characters, which are written without spaces between words."""
 
 CAP_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.-](?=[^\W_]))*")
 """A word that may be part of a name, with inner apostrophes, points, hyphens ("Jong-Un", "U.S")."""
