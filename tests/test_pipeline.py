@@ -18,6 +18,7 @@ from corpus_fixtures import make_corpus
 from storyline.api import Storyline
 from storyline.errors import InputError, NotFoundError
 from storyline.pipeline import BuildSettings, parse_stages
+from storyline.store.db import Store
 
 
 def dump(db: Path) -> dict[str, list[Any]]:
@@ -235,6 +236,62 @@ def test_ctrl_c_mid_build_says_how_to_resume_and_loses_nothing(tmp_path: Path) -
     with Storyline(db) as sl:
         sl.build([corpus])
     assert dump(db) == dump(reference)
+
+
+def test_a_changed_source_is_reset_in_stream_order_whatever_the_read_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sources are read ahead of the store. A changed later source that repeats an id of an
+    earlier one must still be reset only once the earlier is stored, or which of the two keeps
+    the plain id would depend on where a build stopped."""
+    whole = _where_x_went(tmp_path / "whole", monkeypatch, stop_at=None)
+    assert whole == [("x", "b.jsonl"), ("x~2", "a.jsonl")]
+    assert _where_x_went(tmp_path / "stopped", monkeypatch, stop_at=350) == whole
+
+
+def _where_x_went(
+    root: Path, monkeypatch: pytest.MonkeyPatch, stop_at: int | None
+) -> list[tuple[str, str]]:
+    """Build b.jsonl holding "x"; add a.jsonl with "x" in its middle and change b.jsonl; build
+    again (stopped once after the batch that brings a.jsonl to `stop_at` records, then
+    resumed); where each "x" is stored, and under which id."""
+
+    def write(name: str, ids: list[str], mtime: int) -> None:
+        rows = (json.dumps({"id": i, "text": f"Council item {i} on the harbor."}) for i in ids)
+        (root / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
+        os.utime(root / name, ns=(mtime, mtime))
+
+    def stopping(self: Store, *args: Any, **kwargs: Any) -> int:
+        renamed = store_batch(self, *args, **kwargs)
+        if kwargs.get("records_done") == stop_at:
+            raise KeyboardInterrupt
+        return renamed
+
+    settings = BuildSettings(batch_size=10, workers=1)
+    root.mkdir()
+    db = root / "s.db"
+    write("b.jsonl", ["x", "b1"], 10**18)
+    with Storyline(db) as sl:
+        sl.build([root / "b.jsonl"], settings=settings, stages=["ingest"])
+    write("a.jsonl", [f"a{i}" if i != 545 else "x" for i in range(1000)], 2 * 10**18)
+    write("b.jsonl", ["x", "b1", "b2"], 3 * 10**18)
+    paths = [root / "a.jsonl", root / "b.jsonl"]
+    if stop_at is not None:
+        store_batch = Store.store_batch
+        monkeypatch.setattr(Store, "store_batch", stopping)
+        with Storyline(db) as sl, pytest.raises(KeyboardInterrupt):
+            sl.build(paths, settings=settings, stages=["ingest"])
+        monkeypatch.undo()
+    with Storyline(db) as sl:
+        sl.build(paths, settings=settings, stages=["ingest"])
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT a.id, s.name FROM articles a JOIN sources s ON s.id = a.source_id"
+            " WHERE a.given_id = 'x' ORDER BY a.id"
+        ).fetchall()
+    finally:
+        conn.close()
 
 
 def _count_articles(db: Path) -> int:

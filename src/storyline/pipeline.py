@@ -42,7 +42,7 @@ from storyline.copies import (
 )
 from storyline.copies.arrays import distinct, in_sorted
 from storyline.errors import InputError
-from storyline.ingest import Page, ReadOptions, Source, discover, page_article, read_pages_later
+from storyline.ingest import Page, ReadOptions, Source, discover, extracted, read_pages_later
 from storyline.ingest.records import Read
 from storyline.store.db import CleanArticles, Store
 from storyline.stories import StoryIndex, StorySettings
@@ -172,11 +172,14 @@ def _ingest(
 
 @dataclass(frozen=True, slots=True)
 class _Opened:
-    """Where a source's records begin in the stream of records read."""
+    """Where a source's records begin in the stream of records read. The stream is read ahead
+    of the store, so a new or changed source is only reset (what it gave before forgotten) when
+    the writer reaches it: in stream order, as a build that ran without a stop would."""
 
-    source_id: int | None  # None: a path that could not be opened (its one Rejected follows)
     name: str
-    done: int  # records stored before: an interrupted read resumes after them
+    done: int = 0  # records stored before: an interrupted read resumes after them
+    source_id: int | None = None  # its row when resumed; None for what discovery rejected
+    reset: Source | None = None  # a new or changed source, to reset first
 
 
 def _reads(
@@ -189,7 +192,7 @@ def _reads(
     """The records of every source still to read, each source's after its `_Opened`."""
     for item in found:
         if isinstance(item, Rejected):
-            yield _Opened(None, item.origin.source, 0)
+            yield _Opened(item.origin.source)
             yield item
             continue
         opened = _open(store, item, summary)
@@ -202,10 +205,9 @@ def _reads(
 
 
 def _open(store: Store, source: Source, summary: BuildSummary) -> _Opened | None:
-    """Start reading `source`, or resume an interrupted read; None when it was read whole and is
-    unchanged (same size and mtime)."""
-    path = str(source.path)
-    state = store.source_state(path)
+    """Where reading `source` starts: anew, or after an interrupted read's records; None when it
+    was read whole and is unchanged (same size and mtime). Reads the store, never writes it."""
+    state = store.source_state(str(source.path))
     unchanged = (
         state is not None and state.size == source.size and state.mtime_ns == source.mtime_ns
     )
@@ -214,9 +216,8 @@ def _open(store: Store, source: Source, summary: BuildSummary) -> _Opened | None
         return None
     summary.sources += 1
     if state is not None and unchanged:
-        return _Opened(state.id, source.name, state.records_done)
-    source_id = store.reset_source(path, source.name, source.size, source.mtime_ns)
-    return _Opened(source_id, source.name, 0)
+        return _Opened(source.name, state.records_done, state.id)
+    return _Opened(source.name, reset=source)
 
 
 class _Writer:
@@ -231,12 +232,17 @@ class _Writer:
         self.progress = progress
         self.summary = summary
         self.source: _Opened | None = None
+        self.source_id: int | None = None
         self.seen = 0  # records of the source read so far, those stored before included
         self.batch: list[Article | Rejected] = []
 
     def open(self, source: _Opened) -> None:
         self.close()
-        self.source, self.seen = source, source.done
+        self.source, self.source_id, self.seen = source, source.source_id, source.done
+        if (new := source.reset) is not None:
+            self.source_id = self.store.reset_source(
+                str(new.path), new.name, new.size, new.mtime_ns
+            )
 
     def add(self, record: Article | Rejected) -> None:
         self.seen += 1
@@ -259,7 +265,7 @@ class _Writer:
     def _flush(self, complete: bool) -> None:
         assert self.source is not None
         self.summary.duplicate_ids += self.store.store_batch(
-            self.source.source_id, self.batch, records_done=self.seen, complete=complete
+            self.source_id, self.batch, records_done=self.seen, complete=complete
         )
         self.progress.records(len(self.batch))
         self.batch.clear()
@@ -377,8 +383,8 @@ def _size(record: _Opened | Read) -> int:
 
 def _cleaned(records: list[_Opened | Read]) -> list[_Opened | Article | Rejected]:
     """The records' articles, extracted (HTML pages) and cleaned; markers pass through."""
-    extracted = (page_article(r) if isinstance(r, Page) else r for r in records)
-    return [_clean_or_reject(r) if isinstance(r, RawArticle) else r for r in extracted]
+    articles = (r if isinstance(r, _Opened) else extracted(r) for r in records)
+    return [_clean_or_reject(r) if isinstance(r, RawArticle) else r for r in articles]
 
 
 def _clean_or_reject(raw: RawArticle) -> Article | Rejected:

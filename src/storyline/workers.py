@@ -169,6 +169,8 @@ def batched(
 ) -> Iterator[list[T]]:
     """Lists of `size` consecutive items (the last may be shorter); with `weight`, a list also
     ends once its items weigh `budget` together."""
+    if weight is not None and budget < 1:
+        raise ValueError("batched: a weight needs a budget of at least 1")
     batch: list[T] = []
     weighed = 0
     for item in items:

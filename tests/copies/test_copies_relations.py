@@ -738,6 +738,7 @@ def test_a_chinese_reprint_is_found_character_by_character() -> None:
     reprint = article("evening-7", edited, outlet="港城晚报")
     other = article("daily-3", _MUSEUM_ZH, outlet="港城日报")
     assert _words("林德大桥3日") == ("林", "德", "大", "桥", "3", "日")
+    assert _words("ｶﾞｽ料金") == _words("ガス料金") == ("ガ", "ス", "料", "金")  # half-width kana
     report = find_copies([source, reprint, other])
     assert [(c.a, c.b, c.relation) for c in report.copies] == [
         ("evening-7", "xinhua-1", "near_duplicate")

@@ -25,8 +25,8 @@ from storyline.copies.tokens import Token, text_hashes, tokenize
 # characters at every boundary of patterns.WORD: separators of numbers, apostrophes, line-break
 # hyphens, non-ASCII letters and digits (Arabic-Indic "٠١" are decimal, "²½" numeric only),
 # combining accents, dashes and quotes, Chinese and Japanese (words of one character) and the
-# marks between them that are no word characters ("・", "゛")
-_ALPHABET = list("ab1 2.,/-'’‘`´\n\t_éẞ\u0301\u0660\u0661²½—“東京のー・゛")
+# marks between them that are no word characters ("・", "゛"), and kana voicing marks
+_ALPHABET = list("ab1 2.,/-'’‘`´\n\t_éẞ\u0301\u0660\u0661²½—“東京のー・゛ｶﾞ\u3099")
 
 
 def mix64(x: np.ndarray) -> np.ndarray:

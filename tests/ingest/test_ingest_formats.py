@@ -241,3 +241,21 @@ def test_a_build_extracts_pages_in_its_workers_as_in_one_process(tmp_path: Path)
             stored.append(list(sl.store.iter_articles()))
     assert stored[0] == stored[1]
     assert stored[0][7].title == "Item 7" and stored[0][7].text.startswith("Notice 7.")
+
+
+def test_a_page_whose_extraction_fails_is_quarantined_not_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("parser state lost")
+
+    pages = [("https://gazette.example/1", html_page("Item 1"))]
+    write_warc(tmp_path / "crawl.warc.gz", pages)
+    monkeypatch.setattr("storyline.ingest.html.fix_text", failing)  # past the parser
+    with Storyline(tmp_path / "s.db") as sl:
+        summary = sl.build(
+            [tmp_path / "crawl.warc.gz"], stages=["ingest"], settings=BuildSettings(workers=1)
+        )
+        reasons = [r.reason for r in sl.quarantine()]
+    assert summary.quarantined == 1 and summary.ingested == 0
+    assert reasons[0].endswith("HTML extraction failed: RuntimeError: parser state lost")

@@ -16,6 +16,7 @@ from storyline.stories import (
     StorySettings,
     pair_score,
 )
+from storyline.stories.features import words
 
 
 def groups(index: StoryIndex) -> set[frozenset[str]]:
@@ -330,3 +331,9 @@ def test_chinese_reports_of_one_event_are_one_story() -> None:
     index = StoryIndex()
     index.add(arts)
     assert index.story_of("zh1") == index.story_of("zh2") != index.story_of("zh3")
+
+
+def test_chinese_terms_are_character_bigrams_and_lone_characters() -> None:
+    assert words("林德大桥 米 中 トランプ・大統領") == [
+        "林德", "德大", "大桥", "米", "中", "トラ", "ラン", "ンプ", "大統", "統領"
+    ]  # fmt: skip

@@ -11,10 +11,11 @@
    plain numpy and a plain-Python chaining of blocks.
 
    A word, as `patterns.WORD` matches it, scanning left to right:
-     S                                     one character of a script written without spaces, or
+     S[V]*                                 one character of a script written without spaces, or
      \d+(?:[.,/-]\d+)+                     a number with inner separators ("5,456,000"), or
      W+(?:(?:['’‘`´]|-[ \t]*\n[ \t]*)W+)*  letters joined by apostrophes or line-break hyphens,
-   where S is a \w character among the CJK ideographs and kana (`patterns.SOLO`), W is any other
+   where S is a \w character among the CJK ideographs and kana (`patterns.SOLO`) and V a kana
+   voicing mark (`patterns.VOICING`), W is any other
    \w or a combining accent (U+0300..U+036F), \d a decimal digit and \w what the re module
    calls a word character (alphanumeric or "_"). */
 
@@ -50,9 +51,11 @@ SCAN int is_solo(Py_UCS4 c) {
         return 0;
     return c <= 0x3007 || (c >= 0x3040 && c <= 0x30ff) || (c >= 0x31f0 && c <= 0x31ff) ||
            (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
-           (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff66 && c <= 0xff9f) ||
+           (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff66 && c <= 0xff9d) ||
            (c >= 0x20000 && c <= 0x3ffff);
 }
+
+SCAN int is_voicing(Py_UCS4 c) { return c == 0x3099 || c == 0x309a || c == 0xff9e || c == 0xff9f; }
 
 /* A character of a word that runs on (W above). */
 SCAN int is_run(Py_UCS4 c) { return is_word(c) && !is_solo(c); }
@@ -121,8 +124,11 @@ SCAN int scan_word(const Chars *s, Py_ssize_t *pos, Py_ssize_t *start, Py_ssize_
     if (i >= s->len)
         return 0;
     if (is_solo(at(s, i))) {
+        Py_ssize_t e = i + 1;
+        while (e < s->len && is_voicing(at(s, e)))
+            e++;
         *start = i;
-        *end = *pos = i + 1;
+        *end = *pos = e;
         return 1;
     }
     Py_ssize_t e = is_digit(at(s, i)) ? number_end(s, i) : -1;

@@ -10,15 +10,17 @@ import re
 # hyphens and dashes are not part of words, so "empty-handed" is the two words "empty handed".
 # A hyphen at a line end followed by a letter ("Vau-\nclier") is a line-break hyphen, joined.
 # Chinese and Japanese run words together without spaces: each of their ideographs and kana is
-# a word of its own (SOLO), so reprints match character by character, not clause by clause.
+# a word of its own (SOLO), so reprints match character by character, not clause by clause; a
+# voicing mark stays with its kana (half-width "ｶﾞ" is "ガ" once normalised).
 # The C scanner (`_kernels.c`) finds exactly these words; this is its reference.
 SOLO = (
     "\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\uff66-\uff9f\U00020000-\U0003ffff"
+    "\uff66-\uff9d\U00020000-\U0003ffff"
 )
+VOICING = "\u3099\u309a\uff9e\uff9f"
 _RUN = rf"(?:(?![{SOLO}])[\w\u0300-\u036f])"  # any other word character, or a combining accent
 WORD = re.compile(
-    rf"(?=\w)[{SOLO}]"
+    rf"(?=\w)[{SOLO}][{VOICING}]*"
     r"|\d+(?:[.,/-]\d+)+"
     rf"|{_RUN}+(?:(?:['’‘`´]|-[ \t]*\n[ \t]*){_RUN}+)*"
 )

@@ -2,7 +2,7 @@
 
     discover(paths)               the files under the paths given, as `Source`s, in sorted order
     read_source(source, options)  the records in one file
-    read_pages_later(...)         the same, HTML pages left for `page_article` to extract
+    read_pages_later(...)         the same, HTML pages left for `extracted` to extract
 
 Formats, by file name (case-insensitive, after a .gz or .bz2 suffix; compression itself is found
 by magic bytes, so a gzip file without .gz is read too):
@@ -32,7 +32,7 @@ Blank lines are not records. Memory stays bounded: files are streamed, and a rec
 `ReadOptions.max_record_bytes` is read through in chunks and quarantined, never held whole.
 """
 
-from storyline.ingest.html import page_article
+from storyline.ingest.html import extracted
 from storyline.ingest.options import ReadOptions
 from storyline.ingest.readers import read_pages_later, read_source
 from storyline.ingest.records import Page
@@ -43,7 +43,7 @@ __all__ = [
     "ReadOptions",
     "Source",
     "discover",
-    "page_article",
+    "extracted",
     "read_pages_later",
     "read_source",
 ]

@@ -31,7 +31,18 @@ def read_html(source: Source, stream: BinaryStream, options: ReadOptions) -> Ite
     yield Page(data, origin, source.name)
 
 
-def page_article(page: Page) -> Record:
+def extracted(record: Read) -> Record:
+    """`record`, or the article in it when it is an HTML page (`Page`); never raises: a page
+    that cannot be read is rejected with the reason."""
+    if not isinstance(record, Page):
+        return record
+    try:
+        return _page_article(record)
+    except Exception as exc:  # trafilatura, lxml and htmldate fail on odd pages in assorted ways
+        return rejected(record.origin, f"HTML extraction failed: {type(exc).__name__}: {exc}")
+
+
+def _page_article(page: Page) -> Record:
     """The article in one HTML page. The page's `url` (where it was fetched) is kept over any
     the page names; its `charset` (the server's) over the one the page declares."""
     data, origin, url = page.data, page.origin, page.url
@@ -41,12 +52,7 @@ def page_article(page: Page) -> Record:
         )
     except NotText as exc:
         return rejected(origin, str(exc))
-    try:
-        found = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False
-        )
-    except Exception as exc:  # trafilatura and lxml fail on odd pages with assorted types
-        return rejected(origin, f"HTML extraction failed: {type(exc).__name__}: {exc}")
+    found = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     if not isinstance(found, Document) or not found.text or not found.text.strip():
         return rejected(origin, "no article text found in HTML")
     extra = {key: value for key in _EXTRA_METADATA if (value := getattr(found, key))}

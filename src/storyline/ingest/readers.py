@@ -10,10 +10,10 @@ from pathlib import PurePosixPath
 
 from storyline.article import Origin, Rejected
 from storyline.ingest.decode import looks_binary
-from storyline.ingest.html import page_article, read_html
+from storyline.ingest.html import extracted, read_html
 from storyline.ingest.jsonl import read_json, read_json_lines
 from storyline.ingest.options import ReadOptions
-from storyline.ingest.records import Page, Read, Record, file_rejected
+from storyline.ingest.records import Read, Record, file_rejected
 from storyline.ingest.sources import Source
 from storyline.ingest.streams import BinaryStream, open_decompressed, read_head
 from storyline.ingest.tabular import read_csv, read_tsv
@@ -45,12 +45,12 @@ def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[
     """Every record in `source`, each as one `RawArticle` or one `Rejected`; never raises for
     bad input."""
     for record in read_pages_later(source, options):
-        yield page_article(record) if isinstance(record, Page) else record
+        yield extracted(record)
 
 
 def read_pages_later(source: Source, options: ReadOptions | None = None) -> Iterator[Read]:
     """`read_source`, less the extraction of HTML pages: each comes as a `Page`, for the caller
-    to extract (`page_article`) where it likes, as the build does in its workers."""
+    to extract (`extracted`) where it likes, as the build does in its workers."""
     try:
         raw = open(source.path, "rb")  # noqa: SIM115 - closed by the with below, in a generator
     except OSError as exc:

@@ -15,7 +15,7 @@ Record = RawArticle | Rejected
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """An HTML page as read, its article not yet extracted (`html.page_article`). Extraction is
+    """An HTML page as read, its article not yet extracted (`html.extracted`). Extraction is
     most of reading a page (about 3 ms), so the build hands pages on to its workers."""
 
     data: bytes

@@ -161,6 +161,6 @@ MIGRATIONS: tuple[str, ...] = (
     # 6: `store_batch` indexes a batch's articles for full-text search in one statement; the
     # row-at-a-time trigger it replaces took a third of a build's ingest time.
     """
-    DROP TRIGGER articles_ai;
+    DROP TRIGGER IF EXISTS articles_ai;
     """,
 )

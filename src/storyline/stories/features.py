@@ -59,10 +59,10 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Content words: lowercased, stop words and one-letter words dropped, plurals folded; a run
     of Chinese or Japanese gives its character bigrams (the usual terms where words are not
-    spaced: "林德大桥" gives "林德", "德大", "大桥")."""
+    spaced: "林德大桥" gives "林德", "德大", "大桥"; a single character, itself)."""
     lowered = text.lower()
     runs = SOLO_RUN.findall(lowered)
-    out = [run[i : i + 2] for run in runs for i in range(len(run) - 1)]
+    out = [run[i : i + 2] for run in runs for i in range(max(1, len(run) - 1))]
     if runs:
         lowered = SOLO_RUN.sub(" ", lowered)
     for match in WORD.finditer(lowered):
