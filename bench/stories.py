@@ -32,6 +32,7 @@ from typing import Any
 
 from storyline.article import Article, Origin, Paragraph
 from storyline.stories import StoryIndex, StorySettings
+from storyline.workers import default_workers
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -133,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--extra", type=int, default=1_000)
     ap.add_argument("--embeddings", type=int, default=0, help="articles to time the encoder on")
+    ap.add_argument(
+        "--workers", type=int, default=default_workers(), help="processes counting words"
+    )
     ap.add_argument("--out", type=Path, default=RESULTS / "stories_speed.json")
     args = ap.parse_args(argv)
     if not CORPUS.is_file():
@@ -147,12 +151,13 @@ def main(argv: list[str] | None = None) -> int:
         "extra": args.extra,
         "settings": settings.to_dict(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "note": "single process (the stage is sequential by design: online single-pass)",
+        "workers": args.workers,
+        "note": "clustering is sequential by design (online, single pass); workers count words",
     }
     rss0 = peak_rss_mb()
     t0 = time.perf_counter()
     index = StoryIndex(settings)
-    index.add(arts)
+    index.add(arts, workers=args.workers)
     result["full_build_seconds"] = round(time.perf_counter() - t0, 1)
     result["stories"] = len(index.stories())
     result["storylines"] = len(index.storylines())
@@ -177,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         f"restore {result['restore_seconds']} s"
     )
     t0 = time.perf_counter()
-    out = restored.add(extra)
+    out = restored.add(extra, workers=args.workers)
     result["add_extra_seconds"] = round(time.perf_counter() - t0, 2)
     result["extra_new_stories"] = sum(a.new_story for a in out)
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)

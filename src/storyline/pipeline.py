@@ -142,7 +142,7 @@ def build(
     if "copies" in run:
         _copies(store, settings.copies, settings.workers, summary)
     if "stories" in run:
-        _stories(store, settings.stories, summary)
+        _stories(store, settings.stories, settings.workers, summary)
     summary.seconds = round(time.perf_counter() - started, 3)
     store.finish_build(build_id, _now(), summary.as_dict())
     return summary
@@ -334,7 +334,7 @@ def _holding(prints: Sequence[DocPrint], anchors: npt.NDArray[np.uint64]) -> set
     return {prints[k].id for k in distinct(doc[held]).tolist()}
 
 
-def _stories(store: Store, settings: StorySettings, summary: BuildSummary) -> None:
+def _stories(store: Store, settings: StorySettings, workers: int, summary: BuildSummary) -> None:
     """Online: resume the saved index and assign only articles stored since it last ran, so
     story and storyline ids given by earlier builds never change; copy families count once.
     Articles deleted or re-ingested since then (a changed input file) are withdrawn from their
@@ -346,7 +346,7 @@ def _stories(store: Store, settings: StorySettings, summary: BuildSummary) -> No
     stale = [i for i in index.article_ids() if seqs.get(i, through + 1) > through]
     index.withdraw(stale)
     new = store.iter_articles(after_seq=through)
-    assignments = index.add(new, families=store.family_canonicals())
+    assignments = index.add(new, families=store.family_canonicals(), workers=workers)
     stories = [s.to_dict() for s in index.stories(include_merged=True)]
     storylines = [line.to_dict() for line in index.storylines()]
     store.save_stories(

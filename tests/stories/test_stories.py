@@ -17,6 +17,7 @@ from storyline.stories import (
     pair_score,
 )
 from storyline.stories.features import words
+from storyline.workers import WINDOW
 
 
 def groups(index: StoryIndex) -> set[frozenset[str]]:
@@ -337,3 +338,14 @@ def test_chinese_terms_are_character_bigrams_and_lone_characters() -> None:
     assert words("林德大桥 米 中 トランプ・大統領") == [
         "林德", "德大", "大桥", "米", "中", "トラ", "ラン", "ンプ", "大統", "統領"
     ]  # fmt: skip
+
+
+def test_counting_in_workers_gives_the_same_stories(
+    corpus: list[Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storyline.stories.index.COUNT_BATCH", 2)  # more batches than a window
+    alone, helped = StoryIndex(), StoryIndex()
+    assigned = [a.to_dict() for a in alone.add(corpus)]
+    assert [a.to_dict() for a in helped.add(corpus, workers=2)] == assigned
+    assert json.dumps(helped.to_dict()) == json.dumps(alone.to_dict())
+    assert len(corpus) > 2 * WINDOW  # so a pool of workers started

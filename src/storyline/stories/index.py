@@ -8,7 +8,9 @@ opens new ones, and never renumbers what it gave before.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -36,8 +38,10 @@ from storyline.stories.records import (
 )
 from storyline.stories.sparse import F32, array_b64, b64_array
 from storyline.stories.storylines import Linker
+from storyline.workers import batched, ordered_map
 
 FORMAT = "storyline.stories/1"
+COUNT_BATCH = 512  # articles a worker counts at a time
 
 
 class Encoder(Protocol):
@@ -50,6 +54,10 @@ class Encoder(Protocol):
 
 class StateError(ValueError):
     """Plain data given to `StoryIndex.from_dict` that it cannot read, with what was expected."""
+
+
+def _counts(articles: list[Article], settings: StorySettings) -> list[Counts]:
+    return [count(a, settings) for a in articles]
 
 
 def _sort_key(article: Article, day: float | None) -> tuple[bool, float, str]:
@@ -78,7 +86,11 @@ class StoryIndex:
         return article_id in self._story_of
 
     def add(
-        self, articles: Iterable[Article], families: Mapping[str, str] | None = None
+        self,
+        articles: Iterable[Article],
+        families: Mapping[str, str] | None = None,
+        *,
+        workers: int = 1,
     ) -> list[Assignment]:
         """Assign new articles to stories, in (published, id) order; ids already added are skipped.
 
@@ -86,7 +98,8 @@ class StoryIndex:
         clustered, later members join its story and count once (in document frequencies and in
         the centroid, where they add only what the story lacks). Returns one `Assignment` per
         new article, in processing order; a story id in an assignment may later be merged away
-        (see `events()`), `story_of()` resolves it.
+        (see `events()`), `story_of()` resolves it. `workers` processes count the articles' words
+        and names ahead of the clustering, which is sequential; the result does not depend on it.
         """
         s = self.settings
         batch: list[tuple[tuple[bool, float, str], Article]] = []
@@ -99,8 +112,10 @@ class StoryIndex:
         batch.sort(key=lambda x: x[0])
         out: list[Assignment] = []
         opened: list[int] = []
-        for start in range(0, len(batch), s.chunk_size):
-            chunk = [(a, count(a, s)) for _, a in batch[start : start + s.chunk_size]]
+        ordered = [a for _, a in batch]
+        counts = ordered_map(partial(_counts, settings=s), batched(ordered, COUNT_BATCH), workers)
+        counted = zip(ordered, itertools.chain.from_iterable(counts), strict=True)
+        for chunk in batched(counted, s.chunk_size):
             out.extend(self._add_chunk(chunk, families or {}, opened))
         for i in opened:
             st = self.clusters.stories[i]
