@@ -85,7 +85,7 @@ def build_cmd(
     workers: Annotated[
         int | None,
         typer.Option(
-            min=1, help="Processes for reading pages, cleaning and copies [default: CPUs]."
+            min=1, help="Processes for reading pages, cleaning, copies, stories [default: CPUs]."
         ),
     ] = None,
     profile: Annotated[
