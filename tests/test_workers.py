@@ -121,6 +121,8 @@ def test_batched() -> None:
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(batched([], 3)) == []
     assert list(batched([5, 1, 9, 1, 1], 3, weight=int, budget=6)) == [[5, 1], [9], [1, 1]]
+    with pytest.raises(ValueError, match="budget"):
+        batched([1], 3, weight=int)
 
 
 _KILLED_PARENT = """

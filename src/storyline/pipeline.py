@@ -15,6 +15,7 @@ import platform
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -162,11 +163,12 @@ def _ingest(
     chunks = batched(reads, CLEAN_CHUNK, _size, CLEAN_CHUNK_BYTES)
     made = ordered_map(_cleaned, chunks, settings.workers)
     writer = _Writer(store, settings.batch_size, progress, summary)
-    for item in itertools.chain.from_iterable(made):
-        if isinstance(item, _Opened):
-            writer.open(item)
-        else:
-            writer.add(item)
+    with closing(made):  # its workers end here, even when storing fails
+        for item in itertools.chain.from_iterable(made):
+            if isinstance(item, _Opened):
+                writer.open(item)
+            else:
+                writer.add(item)
     writer.close()
 
 
@@ -178,7 +180,8 @@ class _Opened:
 
     name: str
     done: int = 0  # records stored before: an interrupted read resumes after them
-    source_id: int | None = None  # its row when resumed; None for what discovery rejected
+    source_id: int | None = None  # its row when resumed (a reset source gets one when reached);
+    # None for what discovery rejected
     reset: Source | None = None  # a new or changed source, to reset first
 
 

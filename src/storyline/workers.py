@@ -22,7 +22,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -49,8 +49,9 @@ def default_workers() -> int:
 
 def ordered_map(
     fn: Callable[[T], R], items: Iterable[T], workers: int = 1, window: int = WINDOW
-) -> Iterator[R]:
-    """`map(fn, items)` run by `workers` processes (`fn` and items must pickle; 1: in-process).
+) -> Generator[R, None, None]:
+    """`map(fn, items)` run by `workers` processes (`fn` and items must pickle; 1: in-process);
+    closing it early ends the workers.
 
     A pool is only started when there are more batches than the window: small inputs run
     in-process at no start-up cost, with the same pull order.
@@ -171,6 +172,12 @@ def batched(
     ends once its items weigh `budget` together."""
     if weight is not None and budget < 1:
         raise ValueError("batched: a weight needs a budget of at least 1")
+    return _batched(items, size, weight, budget)
+
+
+def _batched(
+    items: Iterable[T], size: int, weight: Callable[[T], int] | None, budget: int
+) -> Iterator[list[T]]:
     batch: list[T] = []
     weighed = 0
     for item in items:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import random
 
 import pytest
@@ -338,6 +340,7 @@ def test_chinese_terms_are_character_bigrams_and_lone_characters() -> None:
     assert words("林德大桥 米 中 トランプ・大統領") == [
         "林德", "德大", "大桥", "米", "中", "トラ", "ラン", "ンプ", "大統", "統領"
     ]  # fmt: skip
+    assert words("ｶﾞｽ料金") == words("ガス料金") == ["ガス", "ス料", "料金"]  # half-width kana
 
 
 def test_counting_in_workers_gives_the_same_stories(
@@ -349,3 +352,20 @@ def test_counting_in_workers_gives_the_same_stories(
     assert [a.to_dict() for a in helped.add(corpus, workers=2)] == assigned
     assert json.dumps(helped.to_dict()) == json.dumps(alone.to_dict())
     assert len(corpus) > 2 * WINDOW  # so a pool of workers started
+
+
+def test_a_failed_add_leaves_no_workers_and_the_collector_as_it_was(
+    corpus: list[Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(*args: object) -> None:
+        raise RuntimeError("encoder out of memory")
+
+    monkeypatch.setattr("storyline.stories.index.COUNT_BATCH", 2)  # a pool starts
+    monkeypatch.setattr(StoryIndex, "_add_chunk", failing)
+    thresholds = gc.get_threshold()
+    with pytest.raises(RuntimeError, match="out of memory") as failure:
+        StoryIndex(StorySettings(chunk_size=2)).add(corpus, workers=2)  # fails mid-map
+    # while the caller still holds the error (and so the frames it was raised through)
+    assert multiprocessing.active_children() == []
+    assert gc.get_threshold() == thresholds
+    assert failure.value

@@ -13,6 +13,7 @@ corpus seen so far, and the vectors of a new article need nothing refitted.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -61,7 +62,7 @@ def words(text: str) -> list[str]:
     of Chinese or Japanese gives its character bigrams (the usual terms where words are not
     spaced: "林德大桥" gives "林德", "德大", "大桥"; a single character, itself)."""
     lowered = text.lower()
-    runs = SOLO_RUN.findall(lowered)
+    runs = [unicodedata.normalize("NFKC", run) for run in SOLO_RUN.findall(lowered)]  # "ｶﾞ": "ガ"
     out = [run[i : i + 2] for run in runs for i in range(max(1, len(run) - 1))]
     if runs:
         lowered = SOLO_RUN.sub(" ", lowered)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import closing
 from functools import partial
 from typing import Any, Protocol
 
@@ -38,7 +39,7 @@ from storyline.stories.records import (
 )
 from storyline.stories.sparse import F32, array_b64, b64_array
 from storyline.stories.storylines import Linker
-from storyline.workers import batched, ordered_map
+from storyline.workers import batched, fewer_collections, ordered_map
 
 FORMAT = "storyline.stories/1"
 COUNT_BATCH = 512  # articles a worker counts at a time
@@ -101,6 +102,12 @@ class StoryIndex:
         (see `events()`), `story_of()` resolves it. `workers` processes count the articles' words
         and names ahead of the clustering, which is sequential; the result does not depend on it.
         """
+        with fewer_collections():  # the index holds an object or more per article and story
+            return self._add(articles, families or {}, workers)
+
+    def _add(
+        self, articles: Iterable[Article], families: Mapping[str, str], workers: int
+    ) -> list[Assignment]:
         s = self.settings
         batch: list[tuple[tuple[bool, float, str], Article]] = []
         seen: set[str] = set()
@@ -113,10 +120,12 @@ class StoryIndex:
         out: list[Assignment] = []
         opened: list[int] = []
         ordered = [a for _, a in batch]
+        del batch
         counts = ordered_map(partial(_counts, settings=s), batched(ordered, COUNT_BATCH), workers)
-        counted = zip(ordered, itertools.chain.from_iterable(counts), strict=True)
-        for chunk in batched(counted, s.chunk_size):
-            out.extend(self._add_chunk(chunk, families or {}, opened))
+        with closing(counts):  # its workers end here, even when a chunk fails
+            counted = zip(ordered, itertools.chain.from_iterable(counts), strict=True)
+            for chunk in batched(counted, s.chunk_size):
+                out.extend(self._add_chunk(chunk, families, opened))
         for i in opened:
             st = self.clusters.stories[i]
             if st.merged_into < 0 and st.storyline < 0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from storyline.copies.patterns import SOLO
+from storyline.copies.patterns import SOLO, VOICING
 
 
 def _words(text: str) -> frozenset[str]:
@@ -20,7 +20,7 @@ def _words(text: str) -> frozenset[str]:
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 """A word: letters or digits, with inner apostrophes ("don't", "O’Neill")."""
 
-SOLO_RUN = re.compile(rf"(?:(?=\w)[{SOLO}])+")
+SOLO_RUN = re.compile(rf"(?:(?=\w)[{SOLO}][{VOICING}]*)+")
 """A run of Chinese or Japanese characters, which are written without spaces between words."""
 
 CAP_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.-](?=[^\W_]))*")
