@@ -215,7 +215,12 @@ def test_kill_9_mid_build_resumes_without_loss_or_duplicates(tmp_path: Path) -> 
     assert dump(db) == dump(reference)
 
 
-def test_ctrl_c_mid_build_says_how_to_resume_and_loses_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_mid_build_says_how_to_resume_and_loses_nothing(
+    tmp_path: Path, presses: int
+) -> None:
+    """Ctrl-C once, or twice as an impatient user does (the second may land while the workers
+    shut down): the build ends at once with its processes, and the same build resumes it."""
     corpus, reference = _built_whole(tmp_path)
     db = tmp_path / "interrupted.db"
     storyline = Path(sys.executable).with_name("storyline")
@@ -229,10 +234,15 @@ def test_ctrl_c_mid_build_says_how_to_resume_and_loses_nothing(tmp_path: Path) -
     deadline = time.monotonic() + 60
     while _count_articles(db) <= 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the build and its workers
+    for press in range(presses):
+        if press:
+            time.sleep(0.05)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the build and its workers
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert err.strip() == "interrupted: what was stored is kept; build again to resume"
+    assert _group_ends(proc.pid), "a worker outlived the build"
     with Storyline(db) as sl:
         sl.build([corpus])
     assert dump(db) == dump(reference)
@@ -292,6 +302,18 @@ def _where_x_went(
         ).fetchall()
     finally:
         conn.close()
+
+
+def _group_ends(group: int, seconds: float = 10.0) -> bool:
+    """Whether every process of the group has ended within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def _count_articles(db: Path) -> int:

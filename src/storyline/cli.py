@@ -6,11 +6,13 @@ Article text is untrusted, so it is only ever printed as rich `Text` (never pars
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -110,22 +112,32 @@ def build_cmd(
         transient=True,
         disable=json_out or not err.is_terminal,
     )
-    with Storyline(db) as sl, bars:
-        copies = sl.copy_settings() if profile is None else PROFILES[profile]
-        settings = BuildSettings(copies=copies)
-        if workers is not None:
-            settings = replace(settings, workers=workers)
-        try:
+    try:
+        with Storyline(db) as sl, bars:  # the bars give the terminal back as they close
+            copies = sl.copy_settings() if profile is None else PROFILES[profile]
+            settings = BuildSettings(copies=copies)
+            if workers is not None:
+                settings = replace(settings, workers=workers)
             summary = sl.build(
                 paths, stages=chosen, settings=settings, progress=_BuildProgress(bars)
             )
-        except KeyboardInterrupt:
-            sys.stderr.write("interrupted: what was stored is kept; build again to resume\n")
-            raise typer.Exit(130) from None
+    except KeyboardInterrupt:
+        _interrupted()
     if json_out:
         _print_json(summary.as_dict())
     else:
         _print_summary(summary, db)
+
+
+def _interrupted() -> NoReturn:
+    """Leave at once, as a kill would (each batch is stored whole or not at all): a normal exit
+    waits on the worker processes, which a second Ctrl-C during their shutdown can leave waiting
+    for work forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.stdout.flush()
+    sys.stderr.write("interrupted: what was stored is kept; build again to resume\n")
+    sys.stderr.flush()
+    os._exit(130)  # the workers end with this process (workers._start_worker)
 
 
 def _print_summary(s: BuildSummary, db: Path) -> None:
