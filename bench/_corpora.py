@@ -7,6 +7,7 @@ The seeds go through `storyline.clean.clean`, as in a build.
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -142,6 +143,17 @@ def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
         for line in fh:
             if line.strip():
                 yield json.loads(line)
+
+
+def long_reuters(seed: int, min_words: int = 120) -> list[dict[str, Any]]:
+    """Reuters-21578 records of at least `min_words` words, in a seeded random order."""
+    rows = [
+        r
+        for r in iter_jsonl(CORPORA / "reuters21578.jsonl")
+        if len((r.get("text") or "").split()) >= min_words
+    ]
+    random.Random(seed).shuffle(rows)
+    return rows
 
 
 def load_jsonl_corpus(name: str) -> list[Article]:

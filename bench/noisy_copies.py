@@ -43,7 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _corpora import CORPORA, iter_jsonl
+from _corpora import long_reuters
 from copies import RUNNERS, shingles
 
 from storyline.article import Article, Origin, RawArticle
@@ -163,12 +163,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.quick:
         args.rates, args.peers = "0.03", ""
-    base = [
-        r
-        for r in iter_jsonl(CORPORA / "reuters21578.jsonl")
-        if len((r.get("text") or "").split()) >= 120
-    ]
-    random.Random(args.seed).shuffle(base)
+    base = long_reuters(args.seed)
     peers = [p for p in args.peers.split(",") if p]
     results = {}
     for rate in (float(x) for x in args.rates.split(",")):

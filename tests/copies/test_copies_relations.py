@@ -10,6 +10,7 @@ import pytest
 from copies_fixtures import BRIDGE, FOOTER, MUSEUM, QUOTE, article, filler
 
 from storyline.copies import (
+    DEFAULTS,
     OCR,
     PROFILES,
     CopySettings,
@@ -333,6 +334,34 @@ def test_an_outlets_copy_days_later_is_a_recurring_report_when_edited(
         assert "recurring report" in copy.evidence["why"]
     else:
         assert copy.evidence["checks"]["version_signals"] == signals
+
+
+_RAPESEED = "Harbour Mills bought {} tonnes of Lindqvist rapeseed for May shipment, traders said."
+
+
+@pytest.mark.parametrize(
+    ("published_b", "words_b", "settings", "relation", "rule"),
+    [
+        # the form filled in again a fortnight on: no relation
+        ("2024-03-18T09:00:00", "again bought", DEFAULTS, None, "recurring_notice"),
+        # the same words run again: the notice reprinted
+        ("2024-03-18T09:00:00", "bought", DEFAULTS, "near_duplicate", "contained"),
+        # the next day: the outlet's refile
+        ("2024-03-05T09:00:00", "again bought", DEFAULTS, "version", "contained"),
+        # OCR'd pages: a notice run again differs by its misreadings
+        ("2024-03-18T09:00:00", "again bought", OCR, "near_duplicate", "contained"),
+    ],
+)
+def test_a_notice_its_outlet_runs_again_in_other_words_is_a_recurring_notice(
+    published_b: str, words_b: str, settings: CopySettings, relation: str | None, rule: str
+) -> None:
+    a = article("a", [_RAPESEED.format("5,000")], outlet="Gazette", published="2024-03-04T09:00:00")
+    later = _RAPESEED.format("5,000").replace("bought", words_b).replace("shipment,", "shipment")
+    b = article("b", [later], outlet="Gazette", published=published_b)
+    copy, _ = compare(a, b, settings)
+    assert (copy.relation, copy.rule) == (relation, rule)
+    if rule == "recurring_notice":
+        assert "ran again 14.0 days later in other words" in copy.evidence["why"]
 
 
 def test_empty_handed_aligns_as_one_passage_with_a_changed_edit() -> None:

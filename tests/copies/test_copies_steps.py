@@ -131,6 +131,28 @@ def test_rare_anchors_find_a_long_shared_passage_with_low_jaccard() -> None:
     assert len(pairs) < 10  # unrelated documents are not paired
 
 
+def test_short_texts_keep_every_anchor_so_a_brief_edited_in_its_middle_is_a_candidate() -> None:
+    """15 words, one changed in the middle: 6 of 11 five-grams shared, Jaccard 0.375, which
+    LSH finds by chance; with a quarter of them sampled, too few anchors to pair."""
+    rng = random.Random(5)
+    briefs = [filler(rng, 15).split() for _ in range(40)]
+    docs = [article(f"b{k}", [" ".join(w)]) for k, w in enumerate(briefs)]
+    docs += [
+        article(f"c{k}", [" ".join([*w[:7], "zorblat", *w[8:]])]) for k, w in enumerate(briefs)
+    ]
+    docs += [article(f"o{k}", [filler(rng, 100)]) for k in range(20)]
+    wanted = {(f"b{k}", f"c{k}") for k in range(len(briefs))}
+
+    def found(settings: CopySettings) -> set[tuple[str, str]]:
+        cands = find_candidates([fingerprint(d, settings) for d in docs], settings)
+        return {(a, b) for a, b in cands.id_pairs() if a[0] == "b"} | {
+            (b, a) for a, b in cands.id_pairs() if b[0] == "b"
+        }
+
+    assert found(CopySettings()) == wanted  # every copy, and no other pair
+    assert len(found(CopySettings(dense_anchor_words=0))) < len(wanted) * 0.9
+
+
 def test_an_alignment_and_its_texts_cannot_be_changed() -> None:
     # they are public: relate() trusts them, and a batch's pairs share one Text per article
     al = align_articles(article("m1", MUSEUM), article("m2", MUSEUM))

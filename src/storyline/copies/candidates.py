@@ -47,7 +47,7 @@ from storyline.copies.arrays import (
     runs,
     stable_argsort,
 )
-from storyline.copies.fingerprints import DocPrint
+from storyline.copies.fingerprints import DocPrint, anchor_sample
 from storyline.copies.records import DEFAULTS, CopySettings
 from storyline.workers import fork_map
 
@@ -348,14 +348,43 @@ def _anchor_groups(
     return out
 
 
-def _strong(codes: I64, hits: I64, anchors: I64, settings: CopySettings) -> npt.NDArray[np.bool_]:
-    """Which anchor pairs share enough: a possible reused passage, or much of a short text
-    (`anchors`: each document's anchor count)."""
+def _strong(
+    codes: I64,
+    hits: I64,
+    anchors: I64,
+    sampled: I64,
+    dense: npt.NDArray[np.bool_],
+    settings: CopySettings,
+) -> npt.NDArray[np.bool_]:
+    """Which anchor pairs share enough: a possible reused passage, or much of a short text.
+    `anchors` is each document's anchor count, `sampled` how many of them are sampled: a pair
+    can share only those unless both are `dense` (short texts that keep every n-gram)."""
     n_docs = len(anchors)
-    shorter = np.minimum(anchors[codes // n_docs], anchors[codes % n_docs])
+    i, j = codes // n_docs, codes % n_docs
+    shorter = np.where(
+        dense[i] & dense[j],
+        np.minimum(anchors[i], anchors[j]),
+        np.minimum(sampled[i], sampled[j]),
+    )
     return (hits >= settings.min_anchor_hits) & (
         (hits >= settings.anchor_passage_hits) | (hits >= settings.anchor_share * shorter)
     )
+
+
+def _sampled_counts(
+    prints: Sequence[DocPrint], anchors: I64, settings: CopySettings
+) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """(how many of each document's anchors are sampled, which documents are dense)."""
+    words = np.fromiter((p.words for p in prints), dtype=np.int64, count=len(prints))
+    dense = words < settings.dense_anchor_words
+    sampled = anchors.copy()
+    some = np.flatnonzero(dense & (anchors > 0))
+    if len(some):
+        h = np.concatenate([prints[k].anchors for k in some.tolist()])
+        owner = np.repeat(some, anchors[some])
+        kept = owner[anchor_sample(h, settings.anchor_modulo)]
+        sampled[some] = np.bincount(kept, minlength=len(prints))[some]
+    return sampled, dense
 
 
 def find_candidates(
@@ -397,7 +426,9 @@ def find_candidates(
     thinned = found_lsh - len(lsh)
     anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
     a_codes, a_hits, common = anchor_pairs(prints, settings, anchors, is_rep, tree, workers)
-    strong = _strong(a_codes, a_hits, anchors, settings)
+    strong = _strong(
+        a_codes, a_hits, anchors, *_sampled_counts(prints, anchors, settings), settings
+    )
     anchored = a_codes[strong]
     if len(anchored) and bool(np.any(rep_of != np.arange(n_docs))):
         expanded = _expand(anchored, rep_of, n_docs, settings.max_exact_group)

@@ -173,7 +173,8 @@ def fingerprint_batch(docs: Sequence[Doc], settings: CopySettings) -> PrintBatch
     starts = (np.cumsum(counts) - counts)[filled]
     signatures = np.full((len(sets), settings.num_perm), _EMPTY_SIGNATURE, dtype=np.uint32)
     signatures[filled] = minhash_rows(shingles, starts, settings.num_perm, settings.seed)
-    anchors, anchor_bounds = _anchors(shingles, counts, settings.anchor_modulo)
+    dense = sizes < settings.dense_anchor_words
+    anchors, anchor_bounds = _anchors(shingles, counts, settings.anchor_modulo, dense)
     return PrintBatch(
         ids=[doc_id for doc_id, _, _ in docs],
         published=[published for _, _, published in docs],
@@ -200,13 +201,15 @@ def anchor_sample(grams: U64, modulo: int) -> npt.NDArray[np.bool_]:
     return sampled
 
 
-def _anchors(shingles: U64, counts: npt.NDArray[np.int64], modulo: int) -> tuple[U64, list[int]]:
-    """Each set's distinct sampled n-grams (`hash % modulo == 0`), sorted, concatenated, and
-    where each set's begin (one bound more than sets); the sets are consecutive runs of
-    `counts` shingles."""
+def _anchors(
+    shingles: U64, counts: npt.NDArray[np.int64], modulo: int, dense: npt.NDArray[np.bool_]
+) -> tuple[U64, list[int]]:
+    """Each set's distinct sampled n-grams (`hash % modulo == 0`; all of them for a `dense`
+    set), sorted, concatenated, and where each set's begin (one bound more than sets); the
+    sets are consecutive runs of `counts` shingles."""
     doc = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
     if modulo > 1:
-        keep = anchor_sample(shingles, modulo)
+        keep = anchor_sample(shingles, modulo) | dense[doc]
         shingles, doc = shingles[keep], doc[keep]
     # by document, then hash: the hashes sorted (numpy's vectorised sort: equal hashes need no
     # order, being one anchor of a document or of others), then stably by document, whose small

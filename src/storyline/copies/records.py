@@ -41,6 +41,11 @@ class CopySettings:
     """LSH bands; `num_perm / lsh_bands` rows each (32 x 4 catches Jaccard from about 0.4)."""
     anchor_modulo: int = 4
     """Keep an n-gram as an anchor only when its hash is 0 modulo this (1 keeps them all)."""
+    dense_anchor_words: int = 50
+    """A text of fewer words keeps every n-gram as an anchor: sampled, a brief has too few to
+    share `min_anchor_hits` (15 words make 11 n-grams, about 3 sampled), and LSH misses its
+    copies after an edit or two (one in the middle of 15 words leaves Jaccard 0.375). Shared
+    with a longer text, only its sampled anchors count. 0: every text is sampled (`OCR`)."""
     max_df: int = 100
     """Anchors in more documents than this are boilerplate and propose no pairs (passim's maxDF)."""
     min_anchor_hits: int = 3
@@ -135,6 +140,10 @@ class CopySettings:
     """An outlet refiles, updates and corrects an article within this many hours of the first
     take; its own copies further apart are the text run again (near_duplicate) or, with
     other figures and no version note, its recurring report (no relation)."""
+    recurring_notices: bool = True
+    """A notice (shorter than `notice_words`) that its outlet ran again past `refile_hours`,
+    in other words and with no version note, is its recurring notice (no relation): the same
+    form filled in again. Off for OCR'd text, where a notice run again differs by misreadings."""
 
     # --- output -----------------------------------------------------------------------------
     keep_rejected: bool = False
@@ -166,6 +175,7 @@ class CopySettings:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"CopySettings.{name} must be a positive integer, got {value!r}")
         for name in (
+            "dense_anchor_words",
             "max_gap_words",
             "fuzzy_gap_words",
             "number_slot_words",
@@ -233,16 +243,23 @@ OCR = replace(
     ngram_words=4,
     seed_words=4,
     anchor_modulo=2,
+    dense_anchor_words=0,
     template_min_conflicts=2,
     fuzzy_gap_words=200,
     figures_misread=True,
+    recurring_notices=False,
 )
 """For OCR'd text (scanned newspapers), where a misread character breaks every n-gram over
 its word: 4-grams survive where 5-grams do not (a word misread in ten leaves 66% of 4-grams
 against 59% of 5-grams), every other n-gram is an anchor candidate, not one in four, one
 differing figure is no template (a misread digit is common), a figure that lost digits is
-misread, not changed, and gaps of up to 200 words are bridged when they read alike (with one
-letter in 12 misread, seeds can lie 100 words apart).
+misread, not changed, gaps of up to 200 words are bridged when they read alike (with one
+letter in 12 misread, seeds can lie 100 words apart), and a notice run again in other words
+is the notice reprinted (`recurring_notices` off: its words differ by misreadings). Short
+texts are sampled like the rest (`dense_anchor_words` 0): scanned pages' short texts are
+mostly formulas (death notices, shareholder notices) that misreadings leave indistinguishable
+from reprints, and keeping all their anchors joined 127 families on impresso, 50 of them
+across passim's clusters (pairwise precision 0.793 -> 0.750, recall 0.424 -> 0.431).
 Not for born-digital news: its template reports (dividend notices, rate changes) differ in one
 figure, and on Reuters this profile calls a hundred of them versions."""
 

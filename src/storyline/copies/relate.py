@@ -33,9 +33,14 @@ Relation rules, in order (the first that fires decides; `evidence["rule"]` names
   `recurring_report` - a copy of one outlet's, published more than `refile_hours` apart (an
   outlet refiles and updates within a day or two), with other figures (as `numbers_changed`
   counts them) but no version note, from another page: the outlet's recurring report in the
-  same words (a crop estimate, a weekly notice), not one article. Otherwise it is the outlet
-  running the text again (a notice, an advertisement; OCR garbles one run and not the next):
-  a near_duplicate, or a version if noted.
+  same words (a crop estimate, a weekly notice), not one article; and
+  `recurring_notice` - such a pair with the same figures when it is a notice (shorter than
+  `notice_words`) not word for word the same: the outlet filled in its form again ("Japan
+  bought 5,000 tonnes of Canadian rapeseed", a dividend notice of another company), with
+  `recurring_notices` (off for OCR'd text, where a notice run again differs by its
+  misreadings). Otherwise it is the outlet running the text again (a notice, an
+  advertisement; OCR garbles one run and not the next): a near_duplicate, or a version if
+  noted.
 * `shared_passage` - a passage of >= `partial_min_words` matched words (without a differing
   figure among them) that is neither a shared quotation (mostly inside quotation marks in both
   texts) nor boilerplate: **partial_reuse**.
@@ -218,12 +223,22 @@ def relate(
         edits = _edits(al, settings, checks, bool(notes_a or notes_b), unique_a, unique_b)
         if later is not None:
             checks["hours_apart"] = round(later, 4)
-        if later is not None and "numbers_changed" in edits and "version_note" not in edits:
+        notice = (
+            settings.recurring_notices and not same_words and min(na, nb) < settings.notice_words
+        )
+        if later is not None and "version_note" not in edits and "numbers_changed" in edits:
             relation, rule = None, "recurring_report"
             why = (
                 f"both from {art_a.outlet}, {later / 24:.1f} days apart (refiles come within"
                 f" {settings.refile_hours} hours), with other figures: the outlet's recurring"
                 " report, not one article"
+            )
+        elif later is not None and "version_note" not in edits and notice:
+            relation, rule = None, "recurring_notice"
+            why = (
+                f"a notice of {min(na, nb)} words that {art_a.outlet} ran again"
+                f" {later / 24:.1f} days later in other words (refiles come within"
+                f" {settings.refile_hours} hours): the form filled in again, not one article"
             )
         else:
             signals = [*edits, "same_outlet"] if own_outlet and later is None else edits
