@@ -15,6 +15,7 @@ storyline's seconds.
 
     .venv/bin/python bench/short_copies.py [--words 15,25,40] [--edits 1,2,3] [--briefs 200]
         [--peers rensa,datasketch] [--out bench/results/short_copies.json]
+    .venv/bin/python bench/short_copies.py --quick   # 15 and 25 words, 2 edited (the CI gate)
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ def main() -> None:
     ap.add_argument("--peers", default="rensa,datasketch", help="'' for none")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--quick", action="store_true", help="15 and 25 words, 2 edited, no peers")
     args = ap.parse_args()
+    if args.quick:
+        args.words, args.edits, args.peers = "15,25", "2", ""
     base = long_reuters(args.seed)
     peers = [p for p in args.peers.split(",") if p]
     results = {}
