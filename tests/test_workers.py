@@ -160,6 +160,54 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+_INTERRUPTED = """
+import time
+from storyline.workers import ordered_map
+
+def big(x):
+    time.sleep(0.3)
+    return bytes(4_000_000)  # more than a pipe holds: a worker waits for it to be read
+
+for k, _ in enumerate(ordered_map(big, range(100), workers=2)):
+    print("running", flush=True)
+"""
+
+
+def test_ctrl_c_twice_while_a_map_runs_ends_the_process_and_its_workers() -> None:
+    """The second Ctrl-C lands while the pool waits for the batches in flight (as in a build
+    driven from Python, which has no CLI to leave at once): it must not hang the exit."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as a terminal has it
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()  # the pool is running
+    time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == -signal.SIGINT
+    assert "KeyboardInterrupt" in proc.stderr.read()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("a worker outlived the process")
+
+
 def test_articles_cross_to_workers_whole() -> None:
     """Records go to worker processes as tuples of their fields; nothing is lost on the way."""
     from storyline.article import Article, Origin, Paragraph, Removal

@@ -14,7 +14,7 @@ import json
 import platform
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -290,7 +290,9 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
     if state is not None and state["settings"] != record:  # other rules may decide otherwise
         store.forget_copy_work()
         state = None
-    store.add_copy_prints(fingerprint_all(store.unprinted_docs(), settings, workers=workers))
+    # the maps are closed as soon as storing fails or is interrupted: their workers end there
+    with closing(fingerprint_all(store.unprinted_docs(), settings, workers=workers)) as printed:
+        store.add_copy_prints(printed)
     prints = sorted(store.copy_prints(), key=lambda p: p.id)
     candidates = find_candidates(prints, settings, workers=workers)
     recall = None
@@ -310,7 +312,7 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
     fetch = CleanArticles(store.path)
     edges: list[Edge] = []
 
-    def checked() -> Iterator[Copy | Recalled]:
+    def checked() -> Generator[Copy | Recalled, None, None]:
         for pair, _ in relate_candidates(
             candidates, fetch, settings, recall=recall, workers=workers, fetch_in_workers=True
         ):
@@ -319,11 +321,12 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
                 edges.append(Edge(pair.a, pair.b, pair.relation))
             yield pair
 
-    store.replace_copies(
-        checked(),
-        lambda: build_families(edges, members),
-        {"settings": record, "common": candidates.common.tolist()},
-    )
+    with closing(checked()) as related:
+        store.replace_copies(
+            related,
+            lambda: build_families(edges, members),
+            {"settings": record, "common": candidates.common.tolist()},
+        )
     summary.copies, summary.families = len(edges), store.count("families")
 
 

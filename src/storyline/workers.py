@@ -21,10 +21,12 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -103,7 +105,7 @@ def _ordered_map(
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
+    with _pool(workers, context) as pool:
         pending: deque[Future[R]] = deque(pool.submit(fn, x) for x in ahead)
         ahead.clear()
         while pending:
@@ -128,12 +130,40 @@ def fork_map(tasks: Sequence[Callable[[], R]], workers: int) -> list[R]:
         raise RuntimeError("fork_map: already running")
     _FORKED.extend(tasks)
     try:
-        context = multiprocessing.get_context("fork")
-        n = min(workers, len(tasks))
-        with ProcessPoolExecutor(n, mp_context=context, initializer=_start_worker) as pool:
+        with _pool(min(workers, len(tasks)), multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_run_forked, range(len(tasks))))
     finally:
         _FORKED.clear()
+
+
+@contextmanager
+def _pool(workers: int, context: BaseContext) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that, left by an exception (Ctrl-C, a failed batch, a consumer closing
+    the map early), cancels the batches not yet started and waits for those running, deaf to
+    Ctrl-C meanwhile: a second Ctrl-C that cut the wait short left the workers to the exit
+    handlers, which hung on workers writing results nobody read. (Killing the workers instead
+    can cut a result in half, and then the pool's reader waits forever for its end.)"""
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
+    try:
+        yield pool
+        pool.shutdown()
+    except BaseException:
+        with _deaf_to_ctrl_c():
+            pool.shutdown(cancel_futures=True)
+        raise
+
+
+@contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """SIGINT ignored while in the block (only the main thread may set handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _run_forked(k: int) -> Any:

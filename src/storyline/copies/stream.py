@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, overload
@@ -49,7 +49,7 @@ def fingerprint_all(
     *,
     workers: int = 1,
     batch: int = 500,
-) -> Iterator[DocPrint]:
+) -> Generator[DocPrint, None, None]:
     """Fingerprints of a stream of (id, text, published) tuples (`docs_of(articles)`, or a
     store's `unprinted_docs()`: all that fingerprints read), in stream order. Workers send
     columns back (`PrintBatch`)."""
