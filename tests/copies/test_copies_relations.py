@@ -255,28 +255,35 @@ _NOTICE = ["Qtly div 40 cts vs 40 cts prior", "Pay May 15", "Record May one"]
 
 
 @pytest.mark.parametrize(
-    ("title_a", "title_b", "copy"),
+    ("title_a", "title_b", "subjects"),
     [
         # the body names no one: the headlines say these are two companies' notices
-        ("ORVANE MILLS INC <ORV> SETS QTLY DIVIDEND", "KESTREL AND DUNMORE INC <KD> SETS", False),
+        (
+            "ORVANE MILLS INC <ORV> SETS QTLY DIVIDEND",
+            "KESTREL AND DUNMORE INC <KD> SETS",
+            ["orvane mills", "kestrel and dunmore"],
+        ),
+        ("OMAHA SETS QTLY DIVIDEND", "JOLIET SETS QTLY DIVIDEND", ["omaha", "joliet"]),
         # retitled, the subject kept: one notice
-        ("ORVANE MILLS INC <ORV> SETS QUARTERLY", "ORVANE MILLS INC QTLY DIVIDEND", True),
+        ("ORVANE MILLS INC <ORV> SETS QUARTERLY", "ORVANE MILLS INC QTLY DIVIDEND", None),
         # one subject put two ways: no names to tell apart
-        ("HALDEN BUYS CANADIAN RAPESEED", "HALDENESE CRUSHERS BUY CANADIAN RAPESEED", True),
-        ("ORVANE MILLS SETS QUARTERLY", None, True),  # one headline only
+        ("HALDEN BUYS CANADIAN RAPESEED", "HALDENESE CRUSHERS BUY CANADIAN RAPESEED", None),
+        ("INT'L ORVANE <ORV> SETS PAYOUT", "INTERNATIONAL ORVANE <ORV> SETS PAYOUT", None),
+        ("UPDATE 1-ORVANE SETS PAYOUT", "REPEAT-ORVANE SETS PAYOUT", None),  # notes are no names
+        ("ORVANE MILLS SETS QUARTERLY", None, None),  # one headline only
     ],
 )
 def test_notices_whose_headlines_name_other_subjects_are_not_copies(
-    title_a: str, title_b: str | None, copy: bool
+    title_a: str, title_b: str | None, subjects: list[str] | None
 ) -> None:
     a = article("a", [*_NOTICE, "Reuter"], title=title_a)
     b = article("b", [*_NOTICE, "Reuters"], title=title_b)  # but for a word: not exact text
     found, _ = compare(a, b)
-    if copy:
-        assert found.relation == "near_duplicate"
+    if subjects is None:
+        assert found.relation in ("near_duplicate", "version")  # a noted title: a version
     else:
         assert (found.relation, found.rule) == (None, "other_subjects")
-        assert found.evidence["checks"]["subjects"] == ["orvane mills", "kestrel and dunmore"]
+        assert found.evidence["checks"]["subjects"] == subjects
         assert "headlines" in found.evidence["why"]
 
 

@@ -91,19 +91,23 @@ def earlier_by_time(a: Article, b: Article) -> tuple[str | None, str]:
 
 
 def headline_subjects(a: Article, b: Article, alike: float) -> tuple[str, str] | None:
-    """The subjects two headlines open with, when they differ: the words of each (figures left
-    out) before the first word the other headline holds too, two or more on each side, none
-    a stem of a word of the other ("HALDEN BUYS" and "HALDENESE CRUSHERS BUY" are one subject
-    put two ways), and unalike in their letters (character similarity under `alike`: a
-    corrected spelling reads alike). "ORVANE MILLS INC <ORV> SETS QTLY DIVIDEND" and "KESTREL
-    AND DUNMORE INC <KD> SETS QUARTERLY" open on two companies; a retitled copy keeps its
-    subject somewhere in its headline ("ORVANE MILLS INC QTLY DIVIDEND"). None otherwise, or
-    when either has no headline."""
+    """The subjects two headlines open with, when they differ: the words of each (figures and
+    a "CORRECTED - " or "UPDATE 1-" left out) before the first word the other headline holds
+    too, one or more on each side, none a stem or an abbreviation of a word of the other
+    ("HALDEN BUYS" and "HALDENESE CRUSHERS BUY", "INT'L RESEARCH" and "INTERNATIONAL
+    RESEARCH" are one subject put two ways), and unalike in their letters (character
+    similarity under `alike`: a corrected spelling reads alike). "ORVANE MILLS INC <ORV> SETS
+    QTLY DIVIDEND" and "KESTREL AND DUNMORE INC <KD> SETS QUARTERLY", "OMAHA HOGS UP 1.00 DLR"
+    and "JOLIET HOGS UP 1.00 DLR" open on two subjects; a retitled copy keeps its subject
+    somewhere in its headline ("ORVANE MILLS INC QTLY DIVIDEND"). None otherwise, or when
+    either has no headline."""
     if not a.title or not b.title:
         return None
-    words_a, words_b = tokenize(a.title).plain_words(), tokenize(b.title).plain_words()
+    words_a, words_b = (
+        tokenize(TITLE_NOTE.sub("", t, count=1)).plain_words() for t in (a.title, b.title)
+    )
     lead_a, lead_b = _before_shared(words_a, words_b), _before_shared(words_b, words_a)
-    if len(lead_a) < 2 or len(lead_b) < 2 or any(_stems(x, y) for x in lead_a for y in lead_b):
+    if not lead_a or not lead_b or any(_one_word(x, y) for x in lead_a for y in lead_b):
         return None
     subject_a, subject_b = " ".join(lead_a), " ".join(lead_b)
     if fuzz.ratio(subject_a, subject_b) >= 100 * alike:
@@ -120,6 +124,14 @@ def _before_shared(words: list[str], other: list[str]) -> list[str]:
     return words
 
 
-def _stems(x: str, y: str) -> bool:
-    """One word the other or its stem ("japan", "japanese"), neither shorter than 3 letters."""
-    return min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))
+def _one_word(x: str, y: str) -> bool:
+    """One word the other's stem ("japan", "japanese") or contraction ("int'l",
+    "international": its letters in order, from the same first letter), neither shorter than
+    3 letters."""
+    if min(len(x), len(y)) < 3:
+        return False
+    short, long = sorted((x, y), key=len)
+    letters = iter(long)
+    return long.startswith(short) or (
+        "'" in short and short[0] == long[0] and all(c in letters for c in short if c.isalpha())
+    )
