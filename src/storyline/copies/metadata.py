@@ -93,7 +93,7 @@ def earlier_by_time(a: Article, b: Article) -> tuple[str | None, str]:
 def headline_subjects(a: Article, b: Article, alike: float) -> tuple[str, str] | None:
     """The subjects two headlines open with, when they differ: the words of each (figures and
     a "CORRECTED - " or "UPDATE 1-" left out) before the first word the other headline holds
-    too, one or more on each side, none a stem or an abbreviation of a word of the other
+    too, one or more on each side, none a stem or a contraction of a word of the other
     ("HALDEN BUYS" and "HALDENESE CRUSHERS BUY", "INT'L RESEARCH" and "INTERNATIONAL
     RESEARCH" are one subject put two ways), and unalike in their letters (character
     similarity under `alike`: a corrected spelling reads alike). "ORVANE MILLS INC <ORV> SETS
