@@ -372,10 +372,9 @@ def _strong(
 
 
 def _sampled_counts(
-    prints: Sequence[DocPrint], anchors: I64, settings: CopySettings
+    prints: Sequence[DocPrint], words: I64, anchors: I64, settings: CopySettings
 ) -> tuple[I64, npt.NDArray[np.bool_]]:
     """(how many of each document's anchors are sampled, which documents are dense)."""
-    words = np.fromiter((p.words for p in prints), dtype=np.int64, count=len(prints))
     dense = words < settings.dense_anchor_words
     sampled = anchors.copy()
     some = np.flatnonzero(dense & (anchors > 0))
@@ -400,7 +399,8 @@ def find_candidates(
     n_docs = len(prints)
     if n_docs < 2:
         return _empty(ids)
-    nonempty = np.fromiter((p.words > 0 for p in prints), dtype=np.bool_, count=n_docs)
+    words = np.fromiter((p.words for p in prints), dtype=np.int64, count=n_docs)
+    nonempty = words > 0
     exact, rep_of = exact_groups(prints, nonempty, settings)
     # one row per document (concatenated, then shaped: stacking a million rows costs more)
     signatures = np.concatenate([p.signature for p in prints]).reshape(n_docs, -1)
@@ -427,7 +427,7 @@ def find_candidates(
     anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
     a_codes, a_hits, common = anchor_pairs(prints, settings, anchors, is_rep, tree, workers)
     strong = _strong(
-        a_codes, a_hits, anchors, *_sampled_counts(prints, anchors, settings), settings
+        a_codes, a_hits, anchors, *_sampled_counts(prints, words, anchors, settings), settings
     )
     anchored = a_codes[strong]
     if len(anchored) and bool(np.any(rep_of != np.arange(n_docs))):
