@@ -38,6 +38,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,13 @@ def scores(pairs: list[tuple[str, str]], group: dict[str, Any]) -> dict[str, Any
     return {"recall": round(found / len(pairs), 3), "strays": strays}
 
 
+def scores_line(level: dict[str, Any], engines: Iterable[str]) -> str:
+    """Each engine's `scores` of one level, on one line."""
+    return "".join(
+        f"  {e} recall {level[e]['recall']:.3f} strays {level[e]['strays']}" for e in engines
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rates", default="0,0.01,0.02,0.03,0.05")
@@ -170,10 +178,7 @@ def main() -> None:
         r = level(base, args.originals, rate, peers, args.seed)
         results[f"rate_{rate * 100:g}pct"] = r
         line = f"rate {rate:.2f} (3-gram Jaccard {r['trigram_jaccard']:.2f}):"
-        for engine in ("storyline", "storyline_ocr", *peers):
-            s = r[engine]
-            line += f"  {engine} recall {s['recall']:.3f} strays {s['strays']}"
-        print(line)
+        print(line + scores_line(r, ("storyline", "storyline_ocr", *peers)))
         for engine in ("storyline", "storyline_ocr"):
             print(f"{'':>10}{engine} relations {r[engine]['relations']}")
     args.out.parent.mkdir(parents=True, exist_ok=True)

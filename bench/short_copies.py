@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _corpora import long_reuters
 from copies import RUNNERS
-from noisy_copies import article, scores
+from noisy_copies import article, scores, scores_line
 
 from storyline.copies import find_copies
 from storyline.workers import default_workers
@@ -90,10 +90,7 @@ def main() -> None:
         for edits in (int(x) for x in args.edits.split(",")):
             r = level(base, args.briefs, words, edits, peers, args.seed)
             results[f"words_{words}_edits_{edits}"] = r
-            line = f"{words} words, {edits} edited:"
-            for engine in ("storyline", *peers):
-                s = r[engine]
-                line += f"  {engine} recall {s['recall']:.3f} strays {s['strays']}"
+            line = f"{words} words, {edits} edited:" + scores_line(r, ("storyline", *peers))
             print(line + f"  (storyline {r['storyline']['seconds']} s)", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"levels": results}, indent=2) + "\n")
