@@ -130,9 +130,10 @@ def build_cmd(
 
 
 def _interrupted() -> NoReturn:
-    """Leave at once, as a kill would (each batch is stored whole or not at all): a normal exit
-    waits on the worker processes, which a second Ctrl-C during their shutdown can leave waiting
-    for work forever."""
+    """Leave at once, as a kill would (each batch is stored whole or not at all), deaf to a
+    further Ctrl-C: the pools have ended their workers by now (`workers._pool`), and the exit
+    handlers have nothing left to do but take time, in which another press would print a
+    traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.stdout.flush()
     sys.stderr.write("interrupted: what was stored is kept; build again to resume\n")
