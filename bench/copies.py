@@ -5,7 +5,9 @@ written once to a temporary JSONL file. Each engine then runs in a process of it
 the texts and does the whole job, timed: tokenise, fingerprint, candidates, grouping. storyline
 also aligns and relates the candidate pairs it keeps, with its default worker count (one per
 CPU); as in a build, where each worker reads its pairs' texts from the store, the workers make
-their articles themselves, from the texts they inherit when forked. Peers, word 5-gram
+their articles themselves, from the texts they inherit when forked. storyline-quick is
+storyline's families from fingerprints alone (`storyline.copies.quick`): the peers' job, the
+same steps, no pair aligned, with the same workers. Peers, word 5-gram
 shingles, 128 permutations, threshold 0.5, any pair sharing an LSH band counted as a copy:
 
 * datasketch MinHashLSH and rensa (single process; they have no parallel mode);
@@ -25,7 +27,7 @@ family's first and so the fewest alignments that could verify them; copies insid
 joined already; partial reuse; rejections, by the generators that proposed them) and CPU per
 aligned pair.
 
-    .venv/bin/python bench/copies.py [--scale 100000] [--engines storyline,rensa]
+    .venv/bin/python bench/copies.py [--scale 100000] [--engines storyline,storyline-quick,rensa]
         [--text-dedup-python /path/to/venv/bin/python] [--out bench/results/copies_speed.json]
 """
 
@@ -54,7 +56,8 @@ if TYPE_CHECKING:
     from storyline.copies.families import Joins
 
 BENCH = Path(__file__).resolve().parent
-ENGINES = ("storyline", "datasketch", "rensa", "text-dedup")
+ENGINES = ("storyline", "storyline-quick", "datasketch", "rensa", "text-dedup")
+OURS = ("storyline", "storyline-quick")
 _WORD = re.compile(r"\w+")
 
 
@@ -186,6 +189,22 @@ def _run_storyline(ids: list[str], texts: list[str], workers: int) -> list[int]:
     return labels
 
 
+def run_storyline_quick(ids: list[str], texts: list[str]) -> list[int]:
+    """Families from fingerprints alone (`storyline.copies.quick`): no pair aligned."""
+    from storyline.copies import fingerprint_all, quick_families
+    from storyline.workers import default_workers, fewer_collections
+
+    index = {doc_id: k for k, doc_id in enumerate(ids)}
+    labels = list(range(len(ids)))
+    with fewer_collections():
+        workers = default_workers()
+        docs = zip(ids, texts, itertools.repeat(None))
+        for f in quick_families(list(fingerprint_all(docs, workers=workers)), workers=workers):
+            for m in f.members:
+                labels[index[m]] = index[f.canonical]
+    return labels
+
+
 def _outcome(copy: Any, joins: Joins, index: dict[str, int]) -> str:
     """What aligning a pair found: a copy that joined two families, a copy inside a family
     joined already (identical texts are always aligned; a batch in flight did not see the
@@ -265,6 +284,7 @@ STEPS: dict[str, Any] = {}  # storyline's own step timings and counts, reported 
 
 RUNNERS: dict[str, Callable[[list[str], list[str]], list[int]]] = {
     "storyline": run_storyline,
+    "storyline-quick": run_storyline_quick,
     "datasketch": run_datasketch,
     "rensa": run_rensa,
     "text-dedup": run_text_dedup,
@@ -332,7 +352,7 @@ def interpreter(engine: str, text_dedup_python: str | None) -> str | None:
     """The Python that runs `engine`, or None when it is not installed anywhere we know."""
     if engine == "text-dedup" and text_dedup_python:
         return text_dedup_python
-    module = {"storyline": "storyline", "text-dedup": "text_dedup"}.get(engine, engine)
+    module = {"storyline-quick": "storyline", "text-dedup": "text_dedup"}.get(engine, engine)
     return sys.executable if importlib.util.find_spec(module) else None
 
 
@@ -377,7 +397,7 @@ def main() -> None:
 
 
 def report(results: dict[str, dict[str, Any]]) -> None:
-    ours = results.get("storyline", {})
+    ours = {e: results[e] for e in OURS if "articles_per_s" in results.get(e, {})}
     for engine, r in results.items():
         if "error" in r:
             print(f"{engine:>10}: failed: {r['error']}")
@@ -387,10 +407,11 @@ def report(results: dict[str, dict[str, Any]]) -> None:
             f"{r['articles_per_s']:,.0f} articles/s, {r['mb_per_s']:.2f} MB/s, peak RSS "
             f"{r['peak_rss_mb']:,.0f} MB (largest worker {r['worker_peak_rss_mb']:,.0f} MB)"
         )
-        if "articles_per_s" in ours:
-            ratio = ours["articles_per_s"] / r["articles_per_s"]
-            r["storyline_speed_ratio"] = round(ratio, 3)
-            line += f"; storyline/{engine} = {ratio:.2f}x"
+        for name, mine in ours.items():
+            if name != engine:
+                ratio = mine["articles_per_s"] / r["articles_per_s"]
+                r[f"{name}_speed_ratio".replace("-", "_")] = round(ratio, 3)
+                line += f"; {name}/{engine} = {ratio:.2f}x"
         print(line)
         if r["steps"]:
             steps = {k: round(v, 1) if isinstance(v, float) else v for k, v in r["steps"].items()}

@@ -7,7 +7,8 @@
     omissions found in the diff; 000 related to neither.
 (b) pairs-dev: each of the 120 gold pairs scored on its own, and all 240 texts run as one corpus
     (so candidate generation is exercised): copy P/R/F1 (gold SAME_SOURCE), partial-reuse P/R,
-    confusion matrix gold x predicted, direction agreement. Texts are used as given (a_text /
+    confusion matrix gold x predicted, direction agreement; and the families `quick_families`
+    makes of the corpus from fingerprints alone (no pair aligned). Texts are used as given (a_text /
     b_text, paragraphs split on blank lines); publication times and outlets are joined from the
     derived JSONL corpora by id (`--no-times` leaves them out).
 (c) exact duplicates in bbc_news_2225 and reuters21578 (identical NFKC/casefolded/whitespace-
@@ -37,6 +38,7 @@ import sys
 import time
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -52,7 +54,16 @@ from _corpora import (
     pairs_dev_articles,
 )
 
-from storyline.copies import COPY_RELATIONS, PROFILES, CopySettings, compare, find_copies
+from storyline.article import Article
+from storyline.copies import (
+    COPY_RELATIONS,
+    PROFILES,
+    CopySettings,
+    compare,
+    find_copies,
+    fingerprint,
+    quick_families,
+)
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results" / "eval_copies.json"
@@ -259,6 +270,7 @@ def eval_pairs_dev(settings: CopySettings, with_times: bool) -> dict[str, Any]:
         family = report.family_of(a)
         if corpus[r["pair"]]["relation"] is None and family and b in family.members:
             corpus[r["pair"]] |= {"relation": "same_family", "rule": "joined_by_other_pairs"}
+    quick = _quick_records(rows, arts.values(), settings)
     gold_pairs = {tuple(sorted((r["a_id"], r["b_id"]))) for r in rows}
     extra = Counter(c.relation for c in report.copies if (c.a, c.b) not in gold_pairs)
     return {
@@ -271,6 +283,20 @@ def eval_pairs_dev(settings: CopySettings, with_times: bool) -> dict[str, Any]:
             "stats": report.stats,
             "relations_outside_gold_pairs": dict(extra),
         },
+        "quick": _scores(rows, quick),
+    }
+
+
+def _quick_records(
+    rows: list[dict[str, Any]], articles: Iterable[Article], settings: CopySettings
+) -> dict[str, dict[str, Any]]:
+    """Each gold pair as `quick_families` calls it: in one family, or not related."""
+    prints = [fingerprint(a) for a in articles]
+    family = {m: f.id for f in quick_families(prints, settings) for m in f.members}
+    joined = {r["pair"]: family.get(r["a_id"], 0) == family.get(r["b_id"]) for r in rows}
+    return {
+        pair: {"relation": "same_family" if same else None, "rule": "quick", "figures": {}}
+        for pair, same in joined.items()
     }
 
 
@@ -466,6 +492,9 @@ def main() -> int:
     _print_scores(f"as one corpus of {pd['corpus']['documents']} texts", pd["corpus"])
     print(f"    corpus candidates: {pd['corpus']['stats']}")
     print(f"    relations outside the gold pairs: {pd['corpus']['relations_outside_gold_pairs']}")
+    q = pd["quick"]
+    print(f"  quick families (no pair aligned): copy {_pr(q['copy'])}", end="")
+    print(f" (tp {q['copy']['tp']}/{q['copy']['gold']}, predicted {q['copy']['predicted']})")
 
     out["exact"] = {}
     families: dict[str, dict[str, int]] = {}

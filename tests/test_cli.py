@@ -222,6 +222,22 @@ def test_copies_and_families_of_one_article(sample_db: Path) -> None:
     assert shown("families", "--article", op_ed) == []  # reuse alone makes no family
 
 
+def test_quick_families_after_ingest_alone_match_the_built_ones(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    ingested = tmp_path / "ingested.db"
+    cli("build", SAMPLE, "--db", ingested, "--stages", "ingest")
+    quick = json.loads(cli("families", "--quick", "--db", ingested, "--json").stdout)
+    assert quick == json.loads(cli("families", "--db", sample_db, "--json").stdout)
+    assert json.loads(cli("families", "--db", ingested, "--json").stdout) == []  # none stored
+    one = cli(
+        "families", "--quick", "--article", "cws-2025-0304-bridge", "--db", ingested, columns=250
+    )
+    assert "almeria-scoop-reprint.txt" in one.stdout
+    built = json.loads(cli("families", "--quick", "--db", sample_db, "--json").stdout)
+    assert built == quick  # the stored fingerprints give the same
+
+
 @pytest.mark.parametrize("command", ["copies", "families", "articles"])
 def test_tables_never_cut_an_id(sample_db: Path, command: str) -> None:
     """A narrow terminal (or a pipe: 80 columns) folds long ids onto more lines: never '…'."""

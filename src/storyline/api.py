@@ -14,11 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from storyline.article import Article, Rejected
-from storyline.copies import RELATIONS, Copy, CopySettings, Diff, Family, compare
+from storyline.copies import (
+    RELATIONS,
+    Copy,
+    CopySettings,
+    Diff,
+    Family,
+    compare,
+    fingerprint_all,
+    quick_families,
+)
 from storyline.errors import InputError, NotFoundError
 from storyline.export import FORMATS, export
 from storyline.pipeline import BuildSettings, BuildSummary, Progress, build
 from storyline.store.db import Store
+from storyline.workers import default_workers
 
 
 class Storyline:
@@ -86,6 +96,23 @@ class Storyline:
         if article is not None:
             self.store.require_article(article)
         return list(self.store.families(article))
+
+    def quick_families(
+        self, article: str | None = None, *, workers: int | None = None
+    ) -> list[Family]:
+        """Copy families from fingerprints alone, no pair aligned (`storyline.copies.quick`):
+        faster than the copies stage and needing only ingested articles, but blind to template
+        reports and to a copy's relation, passages and direction. Computed, not stored: the
+        fingerprints the copies stage stored are reused, the others made (by the store's copy
+        settings) and dropped. `workers`: processes (default: one per CPU)."""
+        workers = workers or default_workers()
+        if article is not None:
+            self.store.require_article(article)
+        settings = self.copy_settings()
+        unprinted = fingerprint_all(self.store.unprinted_docs(), settings, workers=workers)
+        prints = [*self.store.copy_prints(), *unprinted]
+        families = quick_families(prints, settings, workers=workers)
+        return [f for f in families if article is None or article in f.members]
 
     def copy_settings(self) -> CopySettings:
         """The settings the store's copies were found with (the defaults before any build)."""

@@ -272,11 +272,21 @@ def copies_cmd(
 
 @app.command("families")
 def families_cmd(
-    db: DbOption = DEFAULT_DB, article: ArticleOption = None, json_out: JsonOption = False
+    db: DbOption = DEFAULT_DB,
+    article: ArticleOption = None,
+    quick: Annotated[
+        bool,
+        typer.Option(
+            "--quick",
+            help="From fingerprints alone, no pair aligned: fast, after ingest alone, but"
+            " template reports (notices in the same words) join families.",
+        ),
+    ] = False,
+    json_out: JsonOption = False,
 ) -> None:
     """List copy families and their canonical member: the earliest published, else the fullest."""
     with Storyline(db, create=False) as sl:
-        families = sl.families(article)
+        families = sl.quick_families(article) if quick else sl.families(article)
         if json_out:
             _print_json_array(f.to_json() for f in families)
             return

@@ -114,3 +114,21 @@ def filler(rng: random.Random, words: int) -> str:
         word = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3)))
         out.append(word.capitalize() if i % 12 == 0 else word)
     return re.sub(r"(\S+ \S+ \S+ \S+ \S+ \S+ \S+ \S+ \S+ \S+ \S+ \S+)", r"\1.", " ".join(out)) + "."
+
+
+def reprints_and_reuse() -> list[Article]:
+    """A bridge story and two reprints (one family), a museum story that a digest reprints
+    within much other text (partial reuse), and eight strangers."""
+    rng = random.Random(2)
+    docs = [
+        article("gazette-1", BRIDGE, outlet="Gazette", published="2024-03-04"),
+        article("tribune-1", BRIDGE[:4], outlet="Tribune", published="2024-03-05"),
+        article("herald-1", BRIDGE, outlet="Herald", published="2024-03-06"),
+        article("museum-1", MUSEUM, outlet="Gazette"),
+        article(
+            "digest-1",
+            ["A week on the coast.", filler(rng, 80), *MUSEUM, filler(rng, 90), filler(rng, 60)],
+        ),
+    ]
+    docs += [article(f"other-{i}", [filler(rng, 80), filler(rng, 40)]) for i in range(8)]
+    return docs

@@ -7,7 +7,7 @@ import random
 from dataclasses import replace
 
 import pytest
-from copies_fixtures import BRIDGE, FOOTER, MUSEUM, QUOTE, article, filler
+from copies_fixtures import BRIDGE, FOOTER, MUSEUM, QUOTE, article, filler, reprints_and_reuse
 
 from storyline.copies import (
     DEFAULTS,
@@ -418,24 +418,8 @@ def test_passage_offsets_index_both_texts() -> None:
     json.dumps(js)  # serialisable as is
 
 
-def _corpus() -> list:
-    rng = random.Random(2)
-    docs = [
-        article("gazette-1", BRIDGE, outlet="Gazette", published="2024-03-04"),
-        article("tribune-1", BRIDGE[:4], outlet="Tribune", published="2024-03-05"),
-        article("herald-1", BRIDGE, outlet="Herald", published="2024-03-06"),
-        article("museum-1", MUSEUM, outlet="Gazette"),
-        article(
-            "digest-1",
-            ["A week on the coast.", filler(rng, 80), *MUSEUM, filler(rng, 90), filler(rng, 60)],
-        ),
-    ]
-    docs += [article(f"other-{i}", [filler(rng, 80), filler(rng, 40)]) for i in range(8)]
-    return docs
-
-
 def test_find_copies_is_deterministic_and_order_independent() -> None:
-    docs = _corpus()
+    docs = reprints_and_reuse()
     first = find_copies(docs)
     again = find_copies(list(reversed(docs)))
     dump = [c.to_json() for c in first.copies]
@@ -446,7 +430,7 @@ def test_find_copies_is_deterministic_and_order_independent() -> None:
 
 
 def test_families_and_canonical_member() -> None:
-    report = find_copies(_corpus())
+    report = find_copies(reprints_and_reuse())
     assert len(report.families) == 1
     fam = report.families[0]
     assert fam.members == ("gazette-1", "herald-1", "tribune-1")
@@ -456,7 +440,7 @@ def test_families_and_canonical_member() -> None:
     assert rel[("digest-1", "museum-1")] == "partial_reuse"
     assert report.family_of("museum-1") is None
 
-    undated = [replace(d, published=None) for d in _corpus()]
+    undated = [replace(d, published=None) for d in reprints_and_reuse()]
     fam = find_copies(undated).families[0]
     assert fam.canonical_rule == "fullest"
     assert fam.canonical == "gazette-1"  # gazette-1 and herald-1 tie on words: smallest id

@@ -15,6 +15,10 @@ The steps, for a store that streams (texts are never held for the whole corpus):
         ...                                                      # store the copy
     families = build_families(copies, members_from_prints(prints))
 
+Or families from the fingerprints alone, no pair aligned (`quick`: what MinHash dedup does)::
+
+    families = quick_families(prints, settings, workers=2)
+
 Pipeline: tokens -> fingerprints -> candidates -> align -> relate -> diff -> families; each
 module's docstring explains its step, and `stream` runs them over a corpus in worker processes.
 """
@@ -33,8 +37,9 @@ from storyline.copies.align import (
 )
 from storyline.copies.candidates import Candidates, find_candidates
 from storyline.copies.diff import diff
-from storyline.copies.families import Edge, Member, build_families
+from storyline.copies.families import Edge, Member, build_families, members_from_prints
 from storyline.copies.fingerprints import Doc, DocPrint, docs_of, fingerprint
+from storyline.copies.quick import likely_copies, quick_families
 from storyline.copies.records import (
     COPY_RELATIONS,
     DEFAULTS,
@@ -90,15 +95,13 @@ __all__ = [
     "find_copies",
     "fingerprint",
     "fingerprint_all",
+    "likely_copies",
     "members_from_prints",
+    "quick_families",
     "relate",
     "relate_candidates",
     "tokenize",
 ]
-
-
-def members_from_prints(prints: Iterable[DocPrint]) -> dict[str, Member]:
-    return {p.id: Member(p.words, p.published) for p in prints}
 
 
 def compare(a: Article, b: Article, settings: CopySettings | None = None) -> tuple[Copy, Diff]:

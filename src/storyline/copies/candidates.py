@@ -74,6 +74,7 @@ class Candidates:
     pairs: I64  # shape (k, 2)
     by: npt.NDArray[np.uint8]
     anchor_hits: npt.NDArray[np.int32]
+    anchor_share: npt.NDArray[np.float32]  # (k, 2): of each side's anchors the other could share
     jaccard_estimate: npt.NDArray[np.float32]
     common: U64  # sorted anchor hashes found in more than max_df documents
     stats: dict[str, int] = field(default_factory=dict)
@@ -348,24 +349,22 @@ def _anchor_groups(
     return out
 
 
-def _strong(
-    codes: I64,
-    hits: I64,
-    anchors: I64,
-    sampled: I64,
-    dense: npt.NDArray[np.bool_],
-    settings: CopySettings,
-) -> npt.NDArray[np.bool_]:
-    """Which anchor pairs share enough: a possible reused passage, or much of a short text.
-    `anchors` is each document's anchor count, `sampled` how many of them are sampled: a pair
-    can share only those unless both are `dense` (short texts that keep every n-gram)."""
+def _shares(
+    codes: I64, hits: I64, anchors: I64, sampled: I64, dense: npt.NDArray[np.bool_]
+) -> tuple[I64, npt.NDArray[np.float32]]:
+    """(how many anchors the shorter text of each anchor pair could share, the share of each
+    text's that the pair shares: a row per pair). `anchors` is each document's anchor count,
+    `sampled` how many of them are sampled: a pair can share only those unless both are `dense`
+    (short texts that keep every n-gram)."""
     n_docs = len(anchors)
-    i, j = codes // n_docs, codes % n_docs
-    shorter = np.where(
-        dense[i] & dense[j],
-        np.minimum(anchors[i], anchors[j]),
-        np.minimum(sampled[i], sampled[j]),
-    )
+    ij = np.stack((codes // n_docs, codes % n_docs), axis=1)
+    shareable = np.where((dense[ij[:, 0]] & dense[ij[:, 1]])[:, None], anchors[ij], sampled[ij])
+    shares = (hits[:, None] / np.maximum(shareable, 1)).astype(np.float32)
+    return shareable.min(axis=1), shares
+
+
+def _strong(hits: I64, shorter: I64, settings: CopySettings) -> npt.NDArray[np.bool_]:
+    """Which anchor pairs share enough: a possible reused passage, or much of a short text."""
     return (hits >= settings.min_anchor_hits) & (
         (hits >= settings.anchor_passage_hits) | (hits >= settings.anchor_share * shorter)
     )
@@ -426,16 +425,17 @@ def find_candidates(
     thinned = found_lsh - len(lsh)
     anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
     a_codes, a_hits, common = anchor_pairs(prints, settings, anchors, is_rep, tree, workers)
-    strong = _strong(
-        a_codes, a_hits, anchors, *_sampled_counts(prints, words, anchors, settings), settings
+    shorter, a_shares = _shares(
+        a_codes, a_hits, anchors, *_sampled_counts(prints, words, anchors, settings)
     )
+    strong = _strong(a_hits, shorter, settings)
     anchored = a_codes[strong]
     if len(anchored) and bool(np.any(rep_of != np.arange(n_docs))):
         expanded = _expand(anchored, rep_of, n_docs, settings.max_exact_group)
         reps = np.stack((rep_of[expanded // n_docs], rep_of[expanded % n_docs]), axis=1)
         rep_codes = reps.min(axis=1) * n_docs + reps.max(axis=1)
         pos = np.searchsorted(a_codes, rep_codes)
-        a_codes, a_hits, anchored = expanded, a_hits[pos], expanded
+        a_codes, a_hits, a_shares, anchored = expanded, a_hits[pos], a_shares[pos], expanded
 
     codes = np.concatenate((exact, lsh, anchored))
     flags = np.concatenate(
@@ -449,10 +449,12 @@ def find_candidates(
     by = np.zeros(len(uniq), dtype=np.uint8)
     np.bitwise_or.at(by, inverse, flags)
     hits = np.zeros(len(uniq), dtype=np.int32)
+    shares = np.zeros((len(uniq), 2), dtype=np.float32)
     pos = np.searchsorted(uniq, a_codes)
     found = pos < len(uniq)
     found[found] = uniq[pos[found]] == a_codes[found]
     hits[pos[found]] = a_hits[found]
+    shares[pos[found]] = a_shares[found]
     pairs = _index(uniq, n_docs)
     # their estimates are known: `lsh` is distinct and sorted, so uniq[from_lsh] is `lsh`
     from_lsh = (by & BY_LSH) != 0
@@ -471,8 +473,9 @@ def find_candidates(
     if settings.skip_joined_pairs:
         keep, _ = thin(pairs, estimate, by, n_docs, settings.thin_similarity)
         stats["thinned"] = thinned + int((~keep).sum())
-        pairs, by, hits, estimate = pairs[keep], by[keep], hits[keep], estimate[keep]
-    return Candidates(ids, pairs, by, hits, estimate, common, stats)
+        pairs, by, hits, shares = pairs[keep], by[keep], hits[keep], shares[keep]
+        estimate = estimate[keep]
+    return Candidates(ids, pairs, by, hits, shares, estimate, common, stats)
 
 
 def _empty(ids: tuple[str, ...]) -> Candidates:
@@ -481,6 +484,7 @@ def _empty(ids: tuple[str, ...]) -> Candidates:
         np.zeros((0, 2), dtype=np.int64),
         np.zeros(0, dtype=np.uint8),
         np.zeros(0, dtype=np.int32),
+        np.zeros((0, 2), dtype=np.float32),
         np.zeros(0, dtype=np.float32),
         np.zeros(0, dtype=np.uint64),
         {"documents": len(ids), "candidates": 0},

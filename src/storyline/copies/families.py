@@ -9,14 +9,15 @@ members always give the same id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 import numpy as np
 import xxhash
 
-from storyline.copies.arrays import forest
+from storyline.copies.arrays import I64, forest
+from storyline.copies.fingerprints import DocPrint
 from storyline.copies.metadata import parse_time
 from storyline.copies.records import COPY_RELATIONS, Family
 
@@ -50,6 +51,10 @@ class Joins:
         if rx != ry:
             self.parent[max(rx, ry)] = min(rx, ry)
         return rx != ry
+
+
+def members_from_prints(prints: Iterable[DocPrint]) -> dict[str, Member]:
+    return {p.id: Member(p.words, p.published) for p in prints}
 
 
 def family_id(members: Iterable[str]) -> str:
@@ -92,12 +97,18 @@ def build_families(copies: Iterable[Related], info: Mapping[str, Member]) -> tup
         return ()
     nodes = sorted({x for e in edges for x in e})
     index = {n: i for i, n in enumerate(nodes)}
-    rows = np.fromiter((index[a] for a, _ in edges), dtype=np.int64, count=len(edges))
-    cols = np.fromiter((index[b] for _, b in edges), dtype=np.int64, count=len(edges))
-    labels = forest(len(nodes), rows, cols)[1]
+    pairs = np.fromiter((index[x] for e in edges for x in e), dtype=np.int64, count=2 * len(edges))
+    return families_of(nodes, pairs.reshape(-1, 2), info)
+
+
+def families_of(ids: Sequence[str], pairs: I64, info: Mapping[str, Member]) -> tuple[Family, ...]:
+    """Families of the articles `pairs` (rows of two indexes into `ids`) join, sorted by id."""
+    labels = forest(len(ids), pairs[:, 0], pairs[:, 1])[1]
+    joined = np.zeros(len(ids), dtype=np.bool_)
+    joined[pairs.ravel()] = True
     groups: dict[int, list[str]] = {}
-    for node, label in zip(nodes, labels.tolist(), strict=True):
-        groups.setdefault(label, []).append(node)
+    for k, label in zip(np.flatnonzero(joined).tolist(), labels[joined].tolist(), strict=True):
+        groups.setdefault(label, []).append(ids[k])
     families = []
     for members in groups.values():
         members.sort()

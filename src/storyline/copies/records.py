@@ -74,7 +74,8 @@ class CopySettings:
     texts are always aligned. The family says the rest are copies, and the work stays linear in
     a large reprint group; `storyline diff` aligns any pair on demand."""
     thin_similarity: float = 0.5
-    """Estimated Jaccard from which candidate pairs count as near duplicates for thinning."""
+    """Estimated Jaccard from which candidate pairs count as near duplicates for thinning (and
+    as copies in `quick_families`)."""
 
     # --- alignment --------------------------------------------------------------------------
     seed_words: int = 5
@@ -100,9 +101,11 @@ class CopySettings:
 
     # --- relations --------------------------------------------------------------------------
     contained_coverage: float = 0.8
-    """Share of the shorter text that must be aligned for it to count as contained."""
+    """Share of the shorter text that must be aligned for it to count as contained (of its
+    anchors, shared, in `quick_families`)."""
     wrapped_coverage: float = 0.5
-    """Share of the longer text that must be aligned when the shorter one is contained."""
+    """Share of the longer text that must be aligned when the shorter one is contained (of its
+    anchors, shared, in `quick_families`)."""
     mostly_shared_coverage: float = 0.6
     """Share of each text that must be aligned for a copy when neither contains the other."""
     lead_slack_words: int = 15

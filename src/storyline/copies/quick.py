@@ -1,0 +1,51 @@
+"""Copy families from fingerprints alone, no pair aligned: the job MinHash dedup tools do.
+
+For a first pass over a corpus too large to align, or wherever a reprinted story need only be
+counted once. Two candidates (`find_candidates`) are taken for copies when their texts are
+identical, when their MinHash Jaccard estimate is at least `thin_similarity` (the similarity at
+which candidates already count as near duplicates), or when they share at least
+`min_anchor_hits` rare anchors making up `contained_coverage` of those one text could share
+and `wrapped_coverage` of the other's (a reprint trimmed, or wrapped in a little other text,
+which whole-text Jaccard misses: the `contained` rule of `relate`, on anchors).
+
+What it gives up, against the copies stage: no relation, passages, direction or diff for a
+pair, and nothing tells a template report from a copy (two dividend notices in the same words
+are one family here, two once aligned) or a copy from a version of the same article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.copies.candidates import BY_EXACT, Candidates, find_candidates
+from storyline.copies.families import families_of, members_from_prints
+from storyline.copies.fingerprints import DocPrint
+from storyline.copies.records import DEFAULTS, CopySettings, Family
+
+
+def likely_copies(candidates: Candidates, settings: CopySettings) -> npt.NDArray[np.bool_]:
+    """Which candidate pairs their fingerprints alone call copies."""
+    copies: npt.NDArray[np.bool_] = (
+        ((candidates.by & BY_EXACT) != 0)
+        | (candidates.jaccard_estimate >= settings.thin_similarity)
+        | (
+            (candidates.anchor_hits >= settings.min_anchor_hits)
+            & (candidates.anchor_share.max(axis=1) >= settings.contained_coverage)
+            & (candidates.anchor_share.min(axis=1) >= settings.wrapped_coverage)
+        )
+    )
+    return copies
+
+
+def quick_families(
+    prints: Sequence[DocPrint], settings: CopySettings | None = None, *, workers: int = 1
+) -> tuple[Family, ...]:
+    """Families of the fingerprinted articles (ids distinct, any order) that `likely_copies`
+    joins, sorted by id, each with its canonical member as `build_families` chooses it."""
+    settings = settings or DEFAULTS
+    candidates = find_candidates(prints, settings, workers=workers)
+    pairs = candidates.pairs[likely_copies(candidates, settings)]
+    return families_of(candidates.ids, pairs, members_from_prints(prints))

@@ -1,0 +1,67 @@
+"""Families from fingerprints alone (`storyline.copies.quick`), against the copies stage's."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from copies_fixtures import article, filler, reprints_and_reuse
+
+from storyline.copies import (
+    DEFAULTS,
+    Candidates,
+    find_candidates,
+    find_copies,
+    fingerprint,
+    likely_copies,
+    quick_families,
+)
+from storyline.copies.candidates import BY_ANCHORS, BY_EXACT, BY_LSH
+
+
+def test_likely_copies_takes_identical_similar_and_contained_pairs() -> None:
+    rows = [  # by, anchor hits, share of each side's anchors, MinHash estimate, a copy?
+        (BY_EXACT, 0, (0.0, 0.0), 1.0, True),
+        (BY_LSH, 0, (0.0, 0.0), 0.5, True),  # thin_similarity
+        (BY_LSH, 0, (0.0, 0.0), 0.45, False),
+        (BY_ANCHORS, 30, (0.85, 0.55), 0.3, True),  # contained, wrapped in a little text
+        (BY_ANCHORS, 30, (0.55, 0.85), 0.3, True),  # either side may be the shorter
+        (BY_ANCHORS, 30, (0.95, 0.3), 0.25, False),  # a story inside a long roundup
+        (BY_ANCHORS, 30, (0.7, 0.6), 0.4, False),  # much shared, but neither contained
+        (BY_ANCHORS, 2, (1.0, 1.0), 0.3, False),  # too few anchors to tell
+    ]
+    candidates = Candidates(
+        ids=tuple(f"d{k}" for k in range(2 * len(rows))),
+        pairs=np.array([(2 * k, 2 * k + 1) for k in range(len(rows))], dtype=np.int64),
+        by=np.array([r[0] for r in rows], dtype=np.uint8),
+        anchor_hits=np.array([r[1] for r in rows], dtype=np.int32),
+        anchor_share=np.array([r[2] for r in rows], dtype=np.float32),
+        jaccard_estimate=np.array([r[3] for r in rows], dtype=np.float32),
+        common=np.zeros(0, dtype=np.uint64),
+    )
+    assert likely_copies(candidates, DEFAULTS).tolist() == [r[4] for r in rows]
+
+
+def test_quick_families_are_the_copies_stage_families_on_reprints_and_reuse() -> None:
+    docs = reprints_and_reuse()
+    prints = [fingerprint(d) for d in docs]
+    quick = quick_families(prints)
+    assert quick == find_copies(docs).families  # the digest's reprint is reuse: no family
+    assert quick_families(prints[::-1], workers=2) == quick
+
+
+def test_a_trimmed_and_edited_reprint_joins_by_its_anchors_where_minhash_falls_short() -> None:
+    rng = random.Random(4)
+    paragraphs = [filler(rng, 60) for _ in range(6)]
+    words = " ".join(paragraphs[:4]).split(" ")  # two thirds of the source, a word in 30 edited
+    for k in range(15, len(words), 30):
+        words[k] = f"edited{k}"
+    docs = [article("source", paragraphs), article("reprint", [" ".join(words)])]
+    docs += [article(f"other-{i}", [filler(rng, 80)]) for i in range(5)]
+    prints = [fingerprint(d) for d in docs]
+    candidates = find_candidates(prints)
+    assert candidates.id_pairs() == [("source", "reprint")]
+    assert candidates.jaccard_estimate[0] < DEFAULTS.thin_similarity  # LSH alone would not join
+    (family,) = quick_families(prints)
+    assert family.members == ("reprint", "source")
+    assert family.canonical == "source"  # the fullest
