@@ -349,18 +349,15 @@ def _anchor_groups(
     return out
 
 
-def _shares(
-    codes: I64, hits: I64, anchors: I64, sampled: I64, dense: npt.NDArray[np.bool_]
-) -> tuple[I64, npt.NDArray[np.float32]]:
-    """(how many anchors the shorter text of each anchor pair could share, the share of each
-    text's that the pair shares: a row per pair). `anchors` is each document's anchor count,
-    `sampled` how many of them are sampled: a pair can share only those unless both are `dense`
-    (short texts that keep every n-gram)."""
+def _shareable(codes: I64, anchors: I64, sampled: I64, dense: npt.NDArray[np.bool_]) -> I64:
+    """How many anchors each text of each pair (a row per pair) could share with the other.
+    `anchors` is each document's anchor count, `sampled` how many of them are sampled: a pair
+    can share only those unless both are `dense` (short texts that keep every n-gram)."""
     n_docs = len(anchors)
     ij = np.stack((codes // n_docs, codes % n_docs), axis=1)
-    shareable = np.where((dense[ij[:, 0]] & dense[ij[:, 1]])[:, None], anchors[ij], sampled[ij])
-    shares = (hits[:, None] / np.maximum(shareable, 1)).astype(np.float32)
-    return shareable.min(axis=1), shares
+    both_dense = dense[ij[:, 0]] & dense[ij[:, 1]]
+    shareable: I64 = np.where(both_dense[:, None], anchors[ij], sampled[ij])
+    return shareable
 
 
 def _strong(hits: I64, shorter: I64, settings: CopySettings) -> npt.NDArray[np.bool_]:
@@ -425,11 +422,11 @@ def find_candidates(
     thinned = found_lsh - len(lsh)
     anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
     a_codes, a_hits, common = anchor_pairs(prints, settings, anchors, is_rep, tree, workers)
-    shorter, a_shares = _shares(
-        a_codes, a_hits, anchors, *_sampled_counts(prints, words, anchors, settings)
-    )
-    strong = _strong(a_hits, shorter, settings)
+    shareable = _shareable(a_codes, anchors, *_sampled_counts(prints, words, anchors, settings))
+    strong = _strong(a_hits, shareable.min(axis=1), settings)
     anchored = a_codes[strong]
+    a_shares = np.zeros(shareable.shape, dtype=np.float32)  # weak pairs share too little anyway
+    a_shares[strong] = a_hits[strong, None] / shareable[strong]
     if len(anchored) and bool(np.any(rep_of != np.arange(n_docs))):
         expanded = _expand(anchored, rep_of, n_docs, settings.max_exact_group)
         reps = np.stack((rep_of[expanded // n_docs], rep_of[expanded % n_docs]), axis=1)

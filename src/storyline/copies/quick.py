@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from storyline.copies.arrays import distinct
 from storyline.copies.candidates import BY_EXACT, Candidates, find_candidates
 from storyline.copies.families import families_of, members_from_prints
 from storyline.copies.fingerprints import DocPrint
@@ -48,4 +49,5 @@ def quick_families(
     settings = settings or DEFAULTS
     candidates = find_candidates(prints, settings, workers=workers)
     pairs = candidates.pairs[likely_copies(candidates, settings)]
-    return families_of(candidates.ids, pairs, members_from_prints(prints))
+    members = members_from_prints(prints[k] for k in distinct(pairs.ravel()).tolist())
+    return families_of(candidates.ids, pairs, members)
