@@ -191,7 +191,7 @@ def _run_storyline(ids: list[str], texts: list[str], workers: int) -> list[int]:
 
 def run_storyline_quick(ids: list[str], texts: list[str]) -> list[int]:
     """Families from fingerprints alone (`storyline.copies.quick`): no pair aligned."""
-    from storyline.copies import fingerprint_all, quick_families
+    from storyline.copies import fingerprint_columns, quick_families
     from storyline.workers import default_workers, fewer_collections
 
     index = {doc_id: k for k, doc_id in enumerate(ids)}
@@ -199,7 +199,7 @@ def run_storyline_quick(ids: list[str], texts: list[str]) -> list[int]:
     with fewer_collections():
         workers = default_workers()
         docs = zip(ids, texts, itertools.repeat(None))
-        for f in quick_families(list(fingerprint_all(docs, workers=workers)), workers=workers):
+        for f in quick_families(fingerprint_columns(docs, workers=workers), workers=workers):
             for m in f.members:
                 labels[index[m]] = index[f.canonical]
     return labels

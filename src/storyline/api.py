@@ -20,8 +20,9 @@ from storyline.copies import (
     CopySettings,
     Diff,
     Family,
+    Prints,
     compare,
-    fingerprint_all,
+    fingerprint_columns,
     quick_families,
 )
 from storyline.errors import InputError, NotFoundError
@@ -109,8 +110,8 @@ class Storyline:
         if article is not None:
             self.store.require_article(article)
         settings = self.copy_settings()
-        unprinted = fingerprint_all(self.store.unprinted_docs(), settings, workers=workers)
-        prints = [*self.store.copy_prints(), *unprinted]
+        unprinted = fingerprint_columns(self.store.unprinted_docs(), settings, workers=workers)
+        prints = Prints.joined([Prints.of(list(self.store.copy_prints())), unprinted])
         families = quick_families(prints, settings, workers=workers)
         return [f for f in families if article is None or article in f.members]
 

@@ -10,9 +10,11 @@ from copies_fixtures import article, filler, reprints_and_reuse
 from storyline.copies import (
     DEFAULTS,
     Candidates,
+    docs_of,
     find_candidates,
     find_copies,
     fingerprint,
+    fingerprint_columns,
     likely_copies,
     quick_families,
 )
@@ -65,3 +67,18 @@ def test_a_trimmed_and_edited_reprint_joins_by_its_anchors_where_minhash_falls_s
     (family,) = quick_families(prints)
     assert family.members == ("reprint", "source")
     assert family.canonical == "source"  # the fullest
+
+
+def test_candidates_read_columns_as_they_read_prints() -> None:
+    docs = reprints_and_reuse()
+    prints = [fingerprint(d) for d in docs]
+    columns = fingerprint_columns(docs_of(docs), batch=4)  # batches joined into one
+    assert columns.ids == tuple(p.id for p in prints)
+    for mine, theirs in zip(columns.prints(), prints, strict=True):
+        assert (mine.words, mine.text_hash) == (theirs.words, theirs.text_hash)
+        assert np.array_equal(mine.anchors, theirs.anchors)
+        assert np.array_equal(mine.signature, theirs.signature)
+    by_prints, by_columns = find_candidates(prints), find_candidates(columns)
+    assert by_prints.id_pairs() == by_columns.id_pairs() and len(by_prints) > 3
+    for field in ("by", "anchor_hits", "anchor_share", "jaccard_estimate", "common"):
+        assert np.array_equal(getattr(by_prints, field), getattr(by_columns, field)), field

@@ -29,6 +29,7 @@ from storyline.copies import (
 from storyline.copies.align import Text, _alike, _blocks, align_articles, align_texts, chain_limits
 from storyline.copies.arrays import in_sorted
 from storyline.copies.candidates import BY_EXACT, BY_LSH, thin
+from storyline.copies.families import Member, families_of
 from storyline.copies.fingerprints import estimate_jaccard
 from storyline.copies.tokens import _normalise
 
@@ -363,3 +364,31 @@ def test_flanks_only_grow_the_passages_the_seeds_give() -> None:
             )
         grown += sum(p.a1 - p.a0 for p in final) > sum(r[1] - r[0] for r in seeded)
     assert grown > 100
+
+
+def test_families_pick_the_earliest_when_all_are_dated_else_the_fullest_ties_by_id() -> None:
+    rng = random.Random(5)
+    ids = [f"doc-{k:03d}" for k in rng.sample(range(1000), 300)]
+    info = {
+        doc: Member(rng.choice((80, 120, 120)), rng.choice((None, f"2024-03-0{rng.randint(1, 3)}")))
+        for doc in ids[:290]  # the last ten unknown: no words, no time
+    }
+    pairs = np.array([rng.sample(range(300), 2) for _ in range(200)], dtype=np.int64)
+    families = families_of(ids, pairs, info)
+    groups: dict[str, set[str]] = {}
+    for a, b in pairs.tolist():  # the components, by merging
+        merged = groups.get(ids[a], {ids[a]}) | groups.get(ids[b], {ids[b]})
+        for doc in merged:
+            groups[doc] = merged
+    assert sorted(f.members for f in families) == sorted(
+        {tuple(sorted(g)) for g in groups.values()}
+    )
+    for f in families:
+        known = [info.get(m) for m in f.members]
+        if all(m is not None and m.published for m in known):
+            expected = min(f.members, key=lambda m: (info[m].published, m))
+            assert (f.canonical, f.canonical_rule) == (expected, "earliest_published")
+        else:
+            expected = min(f.members, key=lambda m: (-(info[m].words if m in info else 0), m))
+            assert (f.canonical, f.canonical_rule) == (expected, "fullest")
+    assert any(f.canonical_rule == "earliest_published" for f in families)

@@ -17,7 +17,7 @@ The steps, for a store that streams (texts are never held for the whole corpus):
 
 Or families from the fingerprints alone, no pair aligned (`quick`: what MinHash dedup does)::
 
-    families = quick_families(prints, settings, workers=2)
+    families = quick_families(fingerprint_columns(docs, settings, workers=2), settings, workers=2)
 
 Pipeline: tokens -> fingerprints -> candidates -> align -> relate -> diff -> families; each
 module's docstring explains its step, and `stream` runs them over a corpus in worker processes.
@@ -38,7 +38,7 @@ from storyline.copies.align import (
 from storyline.copies.candidates import Candidates, find_candidates
 from storyline.copies.diff import diff
 from storyline.copies.families import Edge, Member, build_families, members_from_prints
-from storyline.copies.fingerprints import Doc, DocPrint, docs_of, fingerprint
+from storyline.copies.fingerprints import Doc, DocPrint, Prints, docs_of, fingerprint
 from storyline.copies.quick import likely_copies, quick_families
 from storyline.copies.records import (
     COPY_RELATIONS,
@@ -58,7 +58,7 @@ from storyline.copies.records import (
     Span,
 )
 from storyline.copies.relate import relate
-from storyline.copies.stream import fingerprint_all, relate_candidates
+from storyline.copies.stream import fingerprint_all, fingerprint_columns, relate_candidates
 from storyline.copies.tokens import Tokens, tokenize
 
 __all__ = [
@@ -80,6 +80,7 @@ __all__ = [
     "Fetch",
     "Member",
     "Passage",
+    "Prints",
     "Recalled",
     "Relation",
     "Span",
@@ -95,6 +96,7 @@ __all__ = [
     "find_copies",
     "fingerprint",
     "fingerprint_all",
+    "fingerprint_columns",
     "likely_copies",
     "members_from_prints",
     "quick_families",

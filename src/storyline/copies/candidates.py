@@ -47,7 +47,7 @@ from storyline.copies.arrays import (
     runs,
     stable_argsort,
 )
-from storyline.copies.fingerprints import DocPrint, anchor_sample
+from storyline.copies.fingerprints import DocPrint, Prints, anchor_sample
 from storyline.copies.records import DEFAULTS, CopySettings
 from storyline.workers import fork_map
 
@@ -126,7 +126,7 @@ def _pair_codes(
 
 
 def exact_groups(
-    prints: Sequence[DocPrint], nonempty: npt.NDArray[np.bool_], settings: CopySettings
+    hashes: U64, nonempty: npt.NDArray[np.bool_], settings: CopySettings
 ) -> tuple[I64, I64]:
     """(pair codes of identical texts, representative of each document); only the documents
     marked `nonempty` are grouped.
@@ -135,8 +135,7 @@ def exact_groups(
     text; only representatives take part in LSH and anchors, so copies of one text neither
     multiply the work nor make their own anchors look like boilerplate.
     """
-    n_docs = len(prints)
-    hashes = np.fromiter((p.text_hash for p in prints), dtype=np.uint64, count=n_docs)
+    n_docs = len(hashes)
     docs = np.flatnonzero(nonempty).astype(np.int64)
     docs = docs[stable_argsort(hashes[docs])]
     starts, lengths = runs(hashes[docs])
@@ -267,26 +266,25 @@ def _thin_lsh(
 
 
 def anchor_pairs(
-    prints: Sequence[DocPrint],
+    prints: Prints,
     settings: CopySettings,
-    anchors: I64,
     include: npt.NDArray[np.bool_],
     tree: I64 | None = None,
     workers: int = 1,
 ) -> tuple[I64, I64, U64]:
     """(pair codes, shared anchor counts, common anchors) from rare anchors.
 
-    `anchors` is each document's anchor count; only documents in `include` contribute. Pairs
-    inside one `tree` of near duplicates (a label per document) are left out. The hash space is
-    cut into partitions by the top bits, each grouped on its own (`workers` processes share
-    them); the per-partition pair counts are then summed.
+    Only the documents in `include` contribute. Pairs inside one `tree` of near duplicates (a
+    label per document) are left out. The hash space is cut into partitions by the top bits,
+    each grouped on its own (`workers` processes share them); the per-partition pair counts
+    are then summed.
     """
     n_docs = len(prints)
-    counts = np.where(include, anchors, 0)
+    counts = np.where(include, prints.anchor_counts(), 0)
     if counts.sum() == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.uint64)
-    all_h = np.concatenate([p.anchors for p, c in zip(prints, counts.tolist(), strict=True) if c])
+    all_h = prints.anchors[np.repeat(include, prints.anchor_counts())]
     all_d = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
     # each partition's entries, in their order: one stable sort of the small partition
     # numbers (numpy sorts 8-bit keys by radix), not a pass over every entry per partition
@@ -367,15 +365,14 @@ def _strong(hits: I64, shorter: I64, settings: CopySettings) -> npt.NDArray[np.b
     )
 
 
-def _sampled_counts(
-    prints: Sequence[DocPrint], words: I64, anchors: I64, settings: CopySettings
-) -> tuple[I64, npt.NDArray[np.bool_]]:
+def _sampled_counts(prints: Prints, settings: CopySettings) -> tuple[I64, npt.NDArray[np.bool_]]:
     """(how many of each document's anchors are sampled, which documents are dense)."""
-    dense = words < settings.dense_anchor_words
+    anchors = prints.anchor_counts()
+    dense = prints.words < settings.dense_anchor_words
     sampled = anchors.copy()
     some = np.flatnonzero(dense & (anchors > 0))
     if len(some):
-        h = np.concatenate([prints[k].anchors for k in some.tolist()])
+        h = prints.anchors[np.repeat(dense, anchors)]
         owner = np.repeat(some, anchors[some])
         kept = owner[anchor_sample(h, settings.anchor_modulo)]
         sampled[some] = np.bincount(kept, minlength=len(prints))[some]
@@ -383,23 +380,26 @@ def _sampled_counts(
 
 
 def find_candidates(
-    prints: Sequence[DocPrint], settings: CopySettings | None = None, *, workers: int = 1
+    prints: Sequence[DocPrint] | Prints,
+    settings: CopySettings | None = None,
+    *,
+    workers: int = 1,
 ) -> Candidates:
-    """Candidate pairs of a corpus given as fingerprints (in any order; ids must be distinct).
-    `workers` processes share the LSH bands and the anchor partitions; the result does not
-    depend on their number."""
+    """Candidate pairs of a corpus given as fingerprints (in any order; ids must be distinct),
+    or as their columns. `workers` processes share the LSH bands and the anchor partitions; the
+    result does not depend on their number."""
     settings = settings or DEFAULTS
-    ids = tuple(p.id for p in prints)
+    if not isinstance(prints, Prints):
+        prints = Prints.of(prints)
+    ids = prints.ids
     if len(set(ids)) != len(ids):
         raise ValueError("find_candidates: article ids must be distinct")
     n_docs = len(prints)
     if n_docs < 2:
         return _empty(ids)
-    words = np.fromiter((p.words for p in prints), dtype=np.int64, count=n_docs)
-    nonempty = words > 0
-    exact, rep_of = exact_groups(prints, nonempty, settings)
-    # one row per document (concatenated, then shaped: stacking a million rows costs more)
-    signatures = np.concatenate([p.signature for p in prints]).reshape(n_docs, -1)
+    nonempty = prints.words > 0
+    exact, rep_of = exact_groups(prints.text_hashes, nonempty, settings)
+    signatures = prints.signatures
     is_rep = nonempty & (rep_of == np.arange(n_docs))
     usable = np.flatnonzero(is_rep).astype(np.int64)
     # the bands in parts, one a worker, each thinned at once, so that a story's n copies leave
@@ -420,9 +420,9 @@ def find_candidates(
         keep, tree = _thin_lsh(_index(lsh, n_docs), lsh_estimate, n_docs, settings)
         lsh, lsh_estimate = lsh[keep], lsh_estimate[keep]
     thinned = found_lsh - len(lsh)
-    anchors = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n_docs)
-    a_codes, a_hits, common = anchor_pairs(prints, settings, anchors, is_rep, tree, workers)
-    shareable = _shareable(a_codes, anchors, *_sampled_counts(prints, words, anchors, settings))
+    a_codes, a_hits, common = anchor_pairs(prints, settings, is_rep, tree, workers)
+    anchors = prints.anchor_counts()
+    shareable = _shareable(a_codes, anchors, *_sampled_counts(prints, settings))
     strong = _strong(a_hits, shareable.min(axis=1), settings)
     anchored = a_codes[strong]
     a_shares = np.zeros(shareable.shape, dtype=np.float32)  # weak pairs share too little anyway

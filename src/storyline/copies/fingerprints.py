@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -127,26 +126,35 @@ def docs_of(articles: Iterable[Article]) -> Iterator[Doc]:
     return ((a.id, a.text, a.published) for a in articles)
 
 
-class PrintBatch(NamedTuple):
-    """A batch's fingerprints as columns: what a worker sends back (a few arrays pickle far
-    faster than an object and two small arrays per document)."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Prints:
+    """Fingerprints as columns: what a worker sends back for a batch (a few arrays pickle far
+    faster than an object and two small arrays per document), and what the candidate step
+    reads of a corpus (one array per field, not a million small ones to concatenate)."""
 
-    ids: list[str]
-    published: list[str | None]
-    words: list[int]
-    text_hashes: list[int]
+    ids: tuple[str, ...]
+    published: tuple[str | None, ...]
+    words: I64
+    text_hashes: U64
     signatures: U32  # one row per document
     anchors: U64  # every document's anchors, concatenated
-    anchor_bounds: list[int]  # document k's anchors: anchors[bounds[k] : bounds[k + 1]]
+    bounds: I64  # document k's anchors: anchors[bounds[k] : bounds[k + 1]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def anchor_counts(self) -> I64:
+        counts: I64 = np.diff(self.bounds)
+        return counts
 
     def prints(self) -> list[DocPrint]:
-        bounds = self.anchor_bounds
+        bounds = self.bounds.tolist()
         return [
             made(DocPrint, doc_id, words, text_hash, signature, self.anchors[lo:hi], published)
             for doc_id, words, text_hash, signature, published, lo, hi in zip(
                 self.ids,
-                self.words,
-                self.text_hashes,
+                self.words.tolist(),
+                self.text_hashes.tolist(),
                 self.signatures,
                 self.published,
                 bounds[:-1],
@@ -155,8 +163,44 @@ class PrintBatch(NamedTuple):
             )
         ]
 
+    @staticmethod
+    def of(prints: Sequence[DocPrint]) -> Prints:
+        n = len(prints)
+        counts = np.fromiter((len(p.anchors) for p in prints), dtype=np.int64, count=n)
+        return Prints(
+            tuple(p.id for p in prints),
+            tuple(p.published for p in prints),
+            np.fromiter((p.words for p in prints), dtype=np.int64, count=n),
+            np.fromiter((p.text_hash for p in prints), dtype=np.uint64, count=n),
+            # concatenated, then shaped: stacking a million rows costs more
+            np.concatenate([p.signature for p in prints]).reshape(n, -1)
+            if n
+            else np.zeros((0, 0), dtype=np.uint32),
+            np.concatenate([p.anchors for p in prints]) if n else np.zeros(0, dtype=np.uint64),
+            np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+        )
 
-def fingerprint_batch(docs: Sequence[Doc], settings: CopySettings) -> PrintBatch:
+    @staticmethod
+    def joined(parts: Sequence[Prints]) -> Prints:
+        """The parts one after another (the parts' ids must be distinct)."""
+        parts = [p for p in parts if len(p)]  # an empty part has no signature width
+        if not parts:
+            return Prints.of([])
+        offsets = np.cumsum([0] + [len(p.anchors) for p in parts[:-1]])
+        return Prints(
+            tuple(x for p in parts for x in p.ids),
+            tuple(x for p in parts for x in p.published),
+            np.concatenate([p.words for p in parts]),
+            np.concatenate([p.text_hashes for p in parts]),
+            np.concatenate([p.signatures for p in parts]),
+            np.concatenate([p.anchors for p in parts]),
+            np.concatenate(
+                [[0]] + [p.bounds[1:] + off for p, off in zip(parts, offsets.tolist(), strict=True)]
+            ).astype(np.int64),
+        )
+
+
+def fingerprint_batch(docs: Sequence[Doc], settings: CopySettings) -> Prints:
     """Fingerprints of many articles at once: words, n-gram hashes, MinHash and anchors each take
     one pass (C or numpy) over the whole batch, so their per-call cost is paid per batch."""
     n = settings.ngram_words
@@ -175,16 +219,17 @@ def fingerprint_batch(docs: Sequence[Doc], settings: CopySettings) -> PrintBatch
     signatures[filled] = minhash_rows(shingles, starts, settings.num_perm, settings.seed)
     dense = sizes < settings.dense_anchor_words
     anchors, anchor_bounds = _anchors(shingles, counts, settings.anchor_modulo, dense)
-    return PrintBatch(
-        ids=[doc_id for doc_id, _, _ in docs],
-        published=[published for _, _, published in docs],
-        words=sizes.tolist(),
-        text_hashes=[
-            xxhash.xxh3_64_intdigest(flat[start : start + size].tobytes()) for start, size in bounds
-        ],
+    hashes = [
+        xxhash.xxh3_64_intdigest(flat[start : start + size].tobytes()) for start, size in bounds
+    ]
+    return Prints(
+        ids=tuple(doc_id for doc_id, _, _ in docs),
+        published=tuple(published for _, _, published in docs),
+        words=sizes.astype(np.int64),
+        text_hashes=np.array(hashes, dtype=np.uint64),
         signatures=signatures,
         anchors=anchors,
-        anchor_bounds=anchor_bounds,
+        bounds=anchor_bounds,
     )
 
 
@@ -203,7 +248,7 @@ def anchor_sample(grams: U64, modulo: int) -> npt.NDArray[np.bool_]:
 
 def _anchors(
     shingles: U64, counts: npt.NDArray[np.int64], modulo: int, dense: npt.NDArray[np.bool_]
-) -> tuple[U64, list[int]]:
+) -> tuple[U64, I64]:
     """Each set's distinct sampled n-grams (`hash % modulo == 0`; all of them for a `dense`
     set), sorted, concatenated, and where each set's begin (one bound more than sets); the
     sets are consecutive runs of `counts` shingles."""
@@ -221,7 +266,7 @@ def _anchors(
     new = np.ones(len(shingles), dtype=np.bool_)
     new[1:] = (shingles[1:] != shingles[:-1]) | (doc[1:] != doc[:-1])
     shingles, doc = shingles[new], doc[new]
-    bounds: list[int] = np.searchsorted(doc, np.arange(len(counts) + 1)).tolist()
+    bounds: I64 = np.searchsorted(doc, np.arange(len(counts) + 1)).astype(np.int64)
     return shingles, bounds
 
 

@@ -22,8 +22,8 @@ import numpy.typing as npt
 
 from storyline.copies.arrays import distinct
 from storyline.copies.candidates import BY_EXACT, Candidates, find_candidates
-from storyline.copies.families import families_of, members_from_prints
-from storyline.copies.fingerprints import DocPrint
+from storyline.copies.families import Member, families_of
+from storyline.copies.fingerprints import DocPrint, Prints
 from storyline.copies.records import DEFAULTS, CopySettings, Family
 
 
@@ -42,12 +42,19 @@ def likely_copies(candidates: Candidates, settings: CopySettings) -> npt.NDArray
 
 
 def quick_families(
-    prints: Sequence[DocPrint], settings: CopySettings | None = None, *, workers: int = 1
+    prints: Sequence[DocPrint] | Prints, settings: CopySettings | None = None, *, workers: int = 1
 ) -> tuple[Family, ...]:
-    """Families of the fingerprinted articles (ids distinct, any order) that `likely_copies`
-    joins, sorted by id, each with its canonical member as `build_families` chooses it."""
+    """Families of the fingerprinted articles (ids distinct, any order; or their columns,
+    `fingerprint_columns`) that `likely_copies` joins, sorted by id, each with its canonical
+    member as `build_families` chooses it."""
     settings = settings or DEFAULTS
+    if not isinstance(prints, Prints):
+        prints = Prints.of(prints)
     candidates = find_candidates(prints, settings, workers=workers)
     pairs = candidates.pairs[likely_copies(candidates, settings)]
-    members = members_from_prints(prints[k] for k in distinct(pairs.ravel()).tolist())
+    joined = distinct(pairs.ravel())
+    members = {
+        prints.ids[k]: Member(words, prints.published[k])
+        for k, words in zip(joined.tolist(), prints.words[joined].tolist(), strict=True)
+    }
     return families_of(candidates.ids, pairs, members)

@@ -1,6 +1,7 @@
 """The per-article and per-pair steps over a corpus: in batches, in worker processes, in order.
 
-* `fingerprint_all`: (id, text, published) `Doc`s -> `DocPrint`s, `batch` per task.
+* `fingerprint_all`: (id, text, published) `Doc`s -> `DocPrint`s, `batch` per task
+  (`fingerprint_columns`: the same as one `Prints`).
 * `relate_candidates`: candidate pairs -> (`Copy`, `Diff` or None), `batch_pairs` pairs per task.
   A batch's texts are fetched (one store query) by the caller's process, or by the worker
   (`fetch_in_workers`); the worker tokenises, aligns and relates them. With
@@ -28,7 +29,7 @@ from storyline.copies.arrays import U64
 from storyline.copies.candidates import BY_EXACT, Candidates, by_names
 from storyline.copies.diff import diff
 from storyline.copies.families import Joins
-from storyline.copies.fingerprints import Doc, DocPrint, fingerprint_batch
+from storyline.copies.fingerprints import Doc, DocPrint, Prints, fingerprint_batch
 from storyline.copies.records import (
     COPY_RELATIONS,
     DEFAULTS,
@@ -52,10 +53,24 @@ def fingerprint_all(
 ) -> Generator[DocPrint, None, None]:
     """Fingerprints of a stream of (id, text, published) tuples (`docs_of(articles)`, or a
     store's `unprinted_docs()`: all that fingerprints read), in stream order. Workers send
-    columns back (`PrintBatch`)."""
-    job = partial(fingerprint_batch, settings=settings or DEFAULTS)
-    for prints in ordered_map(job, batched(docs, batch), workers):
+    columns back (`Prints`)."""
+    for prints in _fingerprint_batches(docs, settings, workers, batch):
         yield from prints.prints()
+
+
+def fingerprint_columns(
+    docs: Iterable[Doc], settings: CopySettings | None = None, *, workers: int = 1, batch: int = 500
+) -> Prints:
+    """`fingerprint_all`'s fingerprints as columns, for `find_candidates` to read as they are
+    (no object per document)."""
+    return Prints.joined(list(_fingerprint_batches(docs, settings, workers, batch)))
+
+
+def _fingerprint_batches(
+    docs: Iterable[Doc], settings: CopySettings | None, workers: int, batch: int
+) -> Iterator[Prints]:
+    job = partial(fingerprint_batch, settings=settings or DEFAULTS)
+    return ordered_map(job, batched(docs, batch), workers)
 
 
 Recall = Callable[
