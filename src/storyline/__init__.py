@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.4.9"
+__version__ = "0.4.10"
 
 __all__ = ["Storyline", "__version__"]
 
