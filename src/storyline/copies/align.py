@@ -309,9 +309,10 @@ def _edge(a: Sequence[str], b: Sequence[str], settings: CopySettings) -> tuple[i
     flip = len(b) < len(a)
     short, other = (b, a) if flip else (a, b)
     text = " ".join(short)
+    target = len(text)
     size = taken = 0
     for word in other:
-        if size + len(word) + (taken > 0) - len(text) > len(text) - size:
+        if size + len(word) + (taken > 0) - target > target - size:
             break  # one word more would come further from the shorter side's length
         size += len(word) + (taken > 0)
         taken += 1
