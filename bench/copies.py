@@ -380,7 +380,7 @@ def main() -> None:
             python = interpreter(engine, args.text_dedup_python)
             if python is None:
                 results[engine] = {"error": "not installed"}
-                print(f"{engine:>10}: not installed")
+                print(f"{engine:>15}: not installed")
                 continue
             r = run_child(python, engine, corpus, labels)
             if "error" not in r:
@@ -400,10 +400,10 @@ def report(results: dict[str, dict[str, Any]]) -> None:
     ours = {e: results[e] for e in OURS if "articles_per_s" in results.get(e, {})}
     for engine, r in results.items():
         if "error" in r:
-            print(f"{engine:>10}: failed: {r['error']}")
+            print(f"{engine:>15}: failed: {r['error']}")
             continue
         line = (
-            f"{engine:>10}: {r['articles']:,} articles in {r['seconds']:.1f} s = "
+            f"{engine:>15}: {r['articles']:,} articles in {r['seconds']:.1f} s = "
             f"{r['articles_per_s']:,.0f} articles/s, {r['mb_per_s']:.2f} MB/s, peak RSS "
             f"{r['peak_rss_mb']:,.0f} MB (largest worker {r['worker_peak_rss_mb']:,.0f} MB)"
         )
@@ -415,8 +415,8 @@ def report(results: dict[str, dict[str, Any]]) -> None:
         print(line)
         if r["steps"]:
             steps = {k: round(v, 1) if isinstance(v, float) else v for k, v in r["steps"].items()}
-            print(f"{'':>12}steps: {steps}")
-        print(f"{'':>12}dev pairs copy: {r['dev_copy']}")
+            print(f"{'':>17}steps: {steps}")
+        print(f"{'':>17}dev pairs copy: {r['dev_copy']}")
 
 
 if __name__ == "__main__":

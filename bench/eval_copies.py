@@ -293,7 +293,10 @@ def _quick_records(
     """Each gold pair as `quick_families` calls it: in one family, or not related."""
     prints = [fingerprint(a) for a in articles]
     family = {m: f.id for f in quick_families(prints, settings) for m in f.members}
-    joined = {r["pair"]: family.get(r["a_id"], 0) == family.get(r["b_id"]) for r in rows}
+    alone = ("no family", "no family either")  # two articles in no family are not joined
+    joined = {
+        r["pair"]: family.get(r["a_id"], alone[0]) == family.get(r["b_id"], alone[1]) for r in rows
+    }
     return {
         pair: {"relation": "same_family" if same else None, "rule": "quick", "figures": {}}
         for pair, same in joined.items()

@@ -236,6 +236,15 @@ def test_quick_families_after_ingest_alone_match_the_built_ones(
     assert "almeria-scoop-reprint.txt" in one.stdout
     built = json.loads(cli("families", "--quick", "--db", sample_db, "--json").stdout)
     assert built == quick  # the stored fingerprints give the same
+    ocr = cli(
+        "families", "--quick", "--profile", "ocr", "--workers", "1", "--db", ingested, "--json"
+    )
+    with Storyline(ingested, create=False) as sl:
+        expected = json.loads(json.dumps([f.to_json() for f in sl.quick_families(settings=OCR)]))
+    assert json.loads(ocr.stdout) == expected
+    assert (
+        "go with --quick" in cli("families", "--profile", "ocr", "--db", ingested, ok=False).stderr
+    )
 
 
 @pytest.mark.parametrize("command", ["copies", "families", "articles"])

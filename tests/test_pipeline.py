@@ -16,9 +16,12 @@ import pytest
 from corpus_fixtures import make_corpus
 
 from storyline.api import Storyline
+from storyline.copies import OCR, fingerprint_all
 from storyline.errors import InputError, NotFoundError
-from storyline.pipeline import BuildSettings, parse_stages
+from storyline.pipeline import BuildSettings, copy_record, parse_stages
 from storyline.store.db import Store
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
 
 
 def dump(db: Path) -> dict[str, list[Any]]:
@@ -348,3 +351,26 @@ def test_api_streams_copies_and_checks_ids_at_once(tmp_path: Path) -> None:
             sl.families(article="nope")
         with pytest.raises(InputError):
             sl.copies("copy")
+
+
+def test_fingerprints_another_profile_left_are_made_again(tmp_path: Path) -> None:
+    """A first build stopped after fingerprinting by the OCR profile leaves fingerprints and no
+    copies state: a build by the defaults, and quick families, must not read them."""
+
+    def work(sl: Storyline) -> tuple[Any, ...]:
+        prints = {
+            p.id: (p.signature.tobytes(), p.anchors.tobytes()) for p in sl.store.copy_prints()
+        }
+        return prints, [c.to_json() for c in sl.copies()], sl.families(), sl.quick_families()
+
+    with Storyline(tmp_path / "fresh.db") as sl:
+        sl.build([SAMPLE])
+        fresh = work(sl)
+    with Storyline(tmp_path / "left.db") as sl:
+        sl.build([SAMPLE], stages=["ingest"])
+        sl.store.keep_copy_prints(copy_record(OCR))
+        sl.store.add_copy_prints(fingerprint_all(sl.store.unprinted_docs(), OCR))
+        assert sl.quick_families() == fresh[3]  # by the defaults, not the OCR prints
+        sl.build([SAMPLE])
+        assert work(sl) == fresh
+    assert fresh[2] and fresh[0]

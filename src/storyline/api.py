@@ -27,7 +27,7 @@ from storyline.copies import (
 )
 from storyline.errors import InputError, NotFoundError
 from storyline.export import FORMATS, export
-from storyline.pipeline import BuildSettings, BuildSummary, Progress, build
+from storyline.pipeline import BuildSettings, BuildSummary, Progress, build, copy_record
 from storyline.store.db import Store
 from storyline.workers import default_workers
 
@@ -99,19 +99,27 @@ class Storyline:
         return list(self.store.families(article))
 
     def quick_families(
-        self, article: str | None = None, *, workers: int | None = None
+        self,
+        article: str | None = None,
+        settings: CopySettings | None = None,
+        *,
+        workers: int | None = None,
     ) -> list[Family]:
         """Copy families from fingerprints alone, no pair aligned (`storyline.copies.quick`):
         faster than the copies stage and needing only ingested articles, but blind to template
-        reports and to a copy's relation, passages and direction. Computed, not stored: the
-        fingerprints the copies stage stored are reused, the others made (by the store's copy
-        settings) and dropped. `workers`: processes (default: one per CPU)."""
+        reports and to a copy's relation, passages and direction. By the store's copy settings
+        unless others are given. Computed, not stored: the fingerprints the copies stage stored
+        are reused when the same settings and version made them, the others made and dropped.
+        `workers`: processes (default: one per CPU)."""
         workers = workers or default_workers()
         if article is not None:
             self.store.require_article(article)
-        settings = self.copy_settings()
-        unprinted = fingerprint_columns(self.store.unprinted_docs(), settings, workers=workers)
-        prints = Prints.joined([Prints.of(list(self.store.copy_prints())), unprinted])
+        settings = settings or self.copy_settings()
+        fresh = self.store.stage_state("copy_prints") != copy_record(settings)
+        docs = self.store.unprinted_docs(every=fresh)
+        stored = [] if fresh else list(self.store.copy_prints())
+        made = fingerprint_columns(docs, settings, workers=workers)
+        prints = Prints.joined([Prints.of(stored), made])
         families = quick_families(prints, settings, workers=workers)
         return [f for f in families if article is None or article in f.members]
 

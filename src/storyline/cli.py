@@ -23,7 +23,7 @@ from rich.text import Text
 
 from storyline import __version__, serialize
 from storyline.api import FORMATS, Storyline
-from storyline.copies import PROFILES, RELATIONS
+from storyline.copies import PROFILES, RELATIONS, CopySettings
 from storyline.errors import InputError, StorylineError
 from storyline.pipeline import BuildSettings, BuildSummary, parse_stages
 from storyline.stories import StoryLabel
@@ -77,6 +77,13 @@ class _BuildProgress:
         self.bars.advance(self.articles, n)
 
 
+def _profile(name: str | None) -> CopySettings | None:
+    """The copy settings a --profile names (None: not given)."""
+    if name is not None and name not in PROFILES:
+        raise InputError(f"unknown profile {name!r}: use one of {', '.join(PROFILES)}")
+    return None if name is None else PROFILES[name]
+
+
 @app.command("build")
 def build_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
@@ -101,8 +108,7 @@ def build_cmd(
 ) -> None:
     """Ingest and clean PATHS into the store, then run the later stages (incremental, resumable)."""
     chosen = parse_stages(stages)
-    if profile is not None and profile not in PROFILES:
-        raise InputError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
+    chosen_profile = _profile(profile)
     bars = RichProgress(
         TextColumn("{task.description:>8}"),
         BarColumn(),
@@ -114,7 +120,7 @@ def build_cmd(
     )
     try:
         with Storyline(db) as sl, bars:  # the bars give the terminal back as they close
-            copies = sl.copy_settings() if profile is None else PROFILES[profile]
+            copies = chosen_profile or sl.copy_settings()
             settings = BuildSettings(copies=copies)
             if workers is not None:
                 settings = replace(settings, workers=workers)
@@ -282,11 +288,24 @@ def families_cmd(
             " template reports (notices in the same words) join families.",
         ),
     ] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option(help=f"With --quick: {', '.join(PROFILES)} [default: the store's]."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="With --quick: processes [default: CPUs].")
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
     """List copy families and their canonical member: the earliest published, else the fullest."""
+    if not quick and (profile is not None or workers is not None):
+        raise InputError("--profile and --workers go with --quick")
+    settings = _profile(profile)
     with Storyline(db, create=False) as sl:
-        families = sl.quick_families(article) if quick else sl.families(article)
+        if quick:
+            families = sl.quick_families(article, settings, workers=workers)
+        else:
+            families = sl.families(article)
         if json_out:
             _print_json_array(f.to_json() for f in families)
             return

@@ -274,6 +274,12 @@ class _Writer:
         self.batch.clear()
 
 
+def copy_record(settings: CopySettings) -> dict[str, Any]:
+    """What a store keeps of the settings and version its copy work was done with: work done
+    with others is done again."""
+    return {"storyline": __version__, **json.loads(json.dumps(asdict(settings)))}
+
+
 @fewer_collections()  # it keeps a record per article and pair: full collections walked them
 def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSummary) -> None:
     """Fingerprint the articles that have no stored fingerprint, find candidates among all of
@@ -285,11 +291,12 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
     changed between rare and boilerplate (alignment flags boilerplate by those): the result is
     the one a run from scratch gives.
     """
-    record = {"storyline": __version__, **json.loads(json.dumps(asdict(settings)))}
+    record = copy_record(settings)
     state = store.stage_state("copies")
     if state is not None and state["settings"] != record:  # other rules may decide otherwise
         store.forget_copy_work()
         state = None
+    store.keep_copy_prints(record)
     # the maps are closed as soon as storing fails or is interrupted: their workers end there
     with closing(fingerprint_all(store.unprinted_docs(), settings, workers=workers)) as printed:
         store.add_copy_prints(printed)

@@ -10,6 +10,7 @@ from copies_fixtures import article, filler, reprints_and_reuse
 from storyline.copies import (
     DEFAULTS,
     Candidates,
+    Prints,
     docs_of,
     find_candidates,
     find_copies,
@@ -82,3 +83,30 @@ def test_candidates_read_columns_as_they_read_prints() -> None:
     assert by_prints.id_pairs() == by_columns.id_pairs() and len(by_prints) > 3
     for field in ("by", "anchor_hits", "anchor_share", "jaccard_estimate", "common"):
         assert np.array_equal(getattr(by_prints, field), getattr(by_columns, field)), field
+
+
+def test_quick_families_find_candidates_among_the_prints_sorted_by_id() -> None:
+    """A group too large to pair all its members pairs each with its next ones, so the order
+    the prints come in would change the candidates: quick families sort them first."""
+    prints = [fingerprint(d) for d in reprints_and_reuse()]
+    ordered = Prints.of(sorted(prints, key=lambda p: p.id))
+    by_id = Prints.of(random.Random(1).sample(prints, len(prints))).by_id()
+    assert by_id.ids == ordered.ids and by_id.published == ordered.published
+    for field in ("words", "text_hashes", "signatures", "anchors", "bounds"):
+        assert np.array_equal(getattr(by_id, field), getattr(ordered, field)), field
+    assert ordered.by_id() is ordered
+
+
+def test_anchor_shares_stay_with_their_side_for_a_copy_of_an_identical_text() -> None:
+    rng = random.Random(2)
+    short = filler(rng, 120)
+    docs = [  # "c" repeats "a", so its pair with "b" is made from a's
+        article("a", [short]),
+        article("b", [short, filler(rng, 120)]),
+        article("c", [short]),
+        *(article(f"other-{i}", [filler(rng, 80)]) for i in range(5)),
+    ]
+    candidates = find_candidates([fingerprint(d) for d in docs])
+    shares = dict(zip(candidates.id_pairs(), candidates.anchor_share.tolist(), strict=True))
+    assert shares[("a", "b")][1] < 0.8 <= shares[("a", "b")][0], shares
+    assert shares[("b", "c")][0] < 0.8 <= shares[("b", "c")][1], shares  # b's share first

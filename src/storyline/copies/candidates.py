@@ -74,7 +74,10 @@ class Candidates:
     pairs: I64  # shape (k, 2)
     by: npt.NDArray[np.uint8]
     anchor_hits: npt.NDArray[np.int32]
-    anchor_share: npt.NDArray[np.float32]  # (k, 2): of each side's anchors the other could share
+    anchor_share: npt.NDArray[np.float32]
+    """(k, 2): of the anchors each side could share with the other (its sampled ones, or all
+    when both are dense), the share the pair shares; 0 for pairs not found by anchors or whose
+    anchors are too few to propose them."""
     jaccard_estimate: npt.NDArray[np.float32]
     common: U64  # sorted anchor hashes found in more than max_df documents
     stats: dict[str, int] = field(default_factory=dict)
@@ -351,8 +354,7 @@ def _shareable(codes: I64, anchors: I64, sampled: I64, dense: npt.NDArray[np.boo
     """How many anchors each text of each pair (a row per pair) could share with the other.
     `anchors` is each document's anchor count, `sampled` how many of them are sampled: a pair
     can share only those unless both are `dense` (short texts that keep every n-gram)."""
-    n_docs = len(anchors)
-    ij = np.stack((codes // n_docs, codes % n_docs), axis=1)
+    ij = _index(codes, len(anchors))
     both_dense = dense[ij[:, 0]] & dense[ij[:, 1]]
     shareable: I64 = np.where(both_dense[:, None], anchors[ij], sampled[ij])
     return shareable
@@ -365,9 +367,10 @@ def _strong(hits: I64, shorter: I64, settings: CopySettings) -> npt.NDArray[np.b
     )
 
 
-def _sampled_counts(prints: Prints, settings: CopySettings) -> tuple[I64, npt.NDArray[np.bool_]]:
-    """(how many of each document's anchors are sampled, which documents are dense)."""
-    anchors = prints.anchor_counts()
+def _sampled_counts(
+    prints: Prints, anchors: I64, settings: CopySettings
+) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """(how many of each document's `anchors` are sampled, which documents are dense)."""
     dense = prints.words < settings.dense_anchor_words
     sampled = anchors.copy()
     some = np.flatnonzero(dense & (anchors > 0))
@@ -385,9 +388,10 @@ def find_candidates(
     *,
     workers: int = 1,
 ) -> Candidates:
-    """Candidate pairs of a corpus given as fingerprints (in any order; ids must be distinct),
-    or as their columns. `workers` processes share the LSH bands and the anchor partitions; the
-    result does not depend on their number."""
+    """Candidate pairs of a corpus given as fingerprints, or as their columns (ids distinct).
+    Give them sorted by id, as the copies stage does: a bucket or anchor too large to pair all
+    its members pairs each with its next ones in this order. `workers` processes share the LSH
+    bands and the anchor partitions; the result does not depend on their number."""
     settings = settings or DEFAULTS
     if not isinstance(prints, Prints):
         prints = Prints.of(prints)
@@ -422,7 +426,7 @@ def find_candidates(
     thinned = found_lsh - len(lsh)
     a_codes, a_hits, common = anchor_pairs(prints, settings, is_rep, tree, workers)
     anchors = prints.anchor_counts()
-    shareable = _shareable(a_codes, anchors, *_sampled_counts(prints, settings))
+    shareable = _shareable(a_codes, anchors, *_sampled_counts(prints, anchors, settings))
     strong = _strong(a_hits, shareable.min(axis=1), settings)
     anchored = a_codes[strong]
     a_shares = np.zeros(shareable.shape, dtype=np.float32)  # weak pairs share too little anyway
@@ -432,7 +436,10 @@ def find_candidates(
         reps = np.stack((rep_of[expanded // n_docs], rep_of[expanded % n_docs]), axis=1)
         rep_codes = reps.min(axis=1) * n_docs + reps.max(axis=1)
         pos = np.searchsorted(a_codes, rep_codes)
-        a_codes, a_hits, a_shares, anchored = expanded, a_hits[pos], a_shares[pos], expanded
+        a_shares = a_shares[pos]
+        swapped = reps[:, 0] > reps[:, 1]  # the representatives' pair runs the other way
+        a_shares[swapped] = a_shares[swapped, ::-1]
+        a_codes, a_hits, anchored = expanded, a_hits[pos], expanded
 
     codes = np.concatenate((exact, lsh, anchored))
     flags = np.concatenate(

@@ -163,6 +163,27 @@ class Prints:
             )
         ]
 
+    def by_id(self) -> Prints:
+        """The same fingerprints sorted by id, as the copies stage gives them to
+        `find_candidates` (a group too large to pair all its members pairs each with its next
+        ones, in this order)."""
+        order = sorted(range(len(self.ids)), key=self.ids.__getitem__)
+        if all(k == i for i, k in enumerate(order)):
+            return self
+        rows = np.array(order, dtype=np.int64)
+        counts = self.anchor_counts()[rows]
+        bounds = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        at = np.repeat(self.bounds[rows] - bounds[:-1], counts) + np.arange(bounds[-1])
+        return Prints(
+            tuple(self.ids[k] for k in order),
+            tuple(self.published[k] for k in order),
+            self.words[rows],
+            self.text_hashes[rows],
+            self.signatures[rows],
+            self.anchors[at],
+            bounds,
+        )
+
     @staticmethod
     def of(prints: Sequence[DocPrint]) -> Prints:
         n = len(prints)

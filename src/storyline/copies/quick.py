@@ -46,10 +46,10 @@ def quick_families(
 ) -> tuple[Family, ...]:
     """Families of the fingerprinted articles (ids distinct, any order; or their columns,
     `fingerprint_columns`) that `likely_copies` joins, sorted by id, each with its canonical
-    member as `build_families` chooses it."""
+    member as `build_families` chooses it. The candidates are found among the articles
+    sorted by id, as the copies stage finds them, so the order given changes nothing."""
     settings = settings or DEFAULTS
-    if not isinstance(prints, Prints):
-        prints = Prints.of(prints)
+    prints = (prints if isinstance(prints, Prints) else Prints.of(prints)).by_id()
     candidates = find_candidates(prints, settings, workers=workers)
     pairs = candidates.pairs[likely_copies(candidates, settings)]
     joined = distinct(pairs.ravel())

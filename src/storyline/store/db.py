@@ -348,6 +348,18 @@ class Store:
                 published,
             )
 
+    def keep_copy_prints(self, made_by: Any) -> None:
+        """Drop the stored fingerprints unless `made_by` (the copy settings and version that
+        are to add more) made them, and note that it makes them from now on. (An interrupted
+        first build leaves fingerprints and no copies state to tell whose they are.)"""
+        if self.stage_state("copy_prints") == made_by:
+            return
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM copy_prints")
+            conn.execute(
+                "INSERT OR REPLACE INTO stage_state VALUES ('copy_prints', ?)", (_dumps(made_by),)
+            )
+
     def forget_copy_work(self) -> None:
         """Drop the stored fingerprints and checks (they were made with other settings)."""
         with self.transaction() as conn:
@@ -484,12 +496,15 @@ class Store:
             for row in rows:
                 yield _article(row, removals.get(row[0], ()))
 
-    def unprinted_docs(self) -> Iterator[Doc]:
-        """(id, text, published) of every article without a copies fingerprint, in insertion
-        order, streamed: all that fingerprints read (no raw text, paragraphs or removals)."""
+    def unprinted_docs(self, *, every: bool = False) -> Iterator[Doc]:
+        """(id, text, published) of every article without a copies fingerprint (`every`: of
+        every article), in insertion order, streamed: all that fingerprints read (no raw text,
+        paragraphs or removals)."""
+        unprinted = " WHERE NOT EXISTS (SELECT 1 FROM copy_prints p WHERE p.article_seq = a.seq)"
         cur = self.conn.execute(
-            "SELECT a.id, a.text, a.published FROM articles a WHERE NOT EXISTS"
-            " (SELECT 1 FROM copy_prints p WHERE p.article_seq = a.seq) ORDER BY a.seq"
+            "SELECT a.id, a.text, a.published FROM articles a"
+            + ("" if every else unprinted)
+            + " ORDER BY a.seq"
         )
         # from lists, not the cursor: closing this generator after an interrupted build closed
         # the store would otherwise close the cursor too, and fail
