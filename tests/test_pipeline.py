@@ -359,7 +359,8 @@ def test_fingerprints_another_profile_left_are_made_again(tmp_path: Path) -> Non
 
     def work(sl: Storyline) -> tuple[Any, ...]:
         prints = {
-            p.id: (p.signature.tobytes(), p.anchors.tobytes()) for p in sl.store.copy_prints()
+            p.id: (p.signature.tobytes(), p.anchors.tobytes())
+            for p in sl.store.copy_prints().prints()
         }
         return prints, [c.to_json() for c in sl.copies()], sl.families(), sl.quick_families()
 

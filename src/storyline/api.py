@@ -117,9 +117,8 @@ class Storyline:
         settings = settings or self.copy_settings()
         fresh = self.store.stage_state("copy_prints") != copy_record(settings)
         docs = self.store.unprinted_docs(every=fresh)
-        stored = [] if fresh else list(self.store.copy_prints())
         made = fingerprint_columns(docs, settings, workers=workers)
-        prints = Prints.joined([Prints.of(stored), made])
+        prints = made if fresh else Prints.joined([self.store.copy_prints(), made])
         families = quick_families(prints, settings, workers=workers)
         return [f for f in families if article is None or article in f.members]
 

@@ -31,8 +31,8 @@ from storyline.clean import clean
 from storyline.copies import (
     Copy,
     CopySettings,
-    DocPrint,
     Edge,
+    Prints,
     Recalled,
     Relation,
     build_families,
@@ -300,7 +300,7 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
     # the maps are closed as soon as storing fails or is interrupted: their workers end there
     with closing(fingerprint_all(store.unprinted_docs(), settings, workers=workers)) as printed:
         store.add_copy_prints(printed)
-    prints = sorted(store.copy_prints(), key=lambda p: p.id)
+    prints = store.copy_prints()
     candidates = find_candidates(prints, settings, workers=workers)
     recall = None
     if state is not None:
@@ -337,14 +337,13 @@ def _copies(store: Store, settings: CopySettings, workers: int, summary: BuildSu
     summary.copies, summary.families = len(edges), store.count("families")
 
 
-def _holding(prints: Sequence[DocPrint], anchors: npt.NDArray[np.uint64]) -> set[str]:
+def _holding(prints: Prints, anchors: npt.NDArray[np.uint64]) -> set[str]:
     """Ids of the documents that hold any of `anchors` (sorted)."""
-    if not len(anchors) or not prints:
+    if not len(anchors) or not len(prints):
         return set()
-    sizes = [len(p.anchors) for p in prints]
-    held = in_sorted(np.concatenate([p.anchors for p in prints]), anchors)
-    doc = np.repeat(np.arange(len(prints)), sizes)
-    return {prints[k].id for k in distinct(doc[held]).tolist()}
+    held = in_sorted(prints.anchors, anchors)
+    doc = np.repeat(np.arange(len(prints)), prints.anchor_counts())
+    return {prints.ids[k] for k in distinct(doc[held]).tolist()}
 
 
 def _stories(store: Store, settings: StorySettings, workers: int, summary: BuildSummary) -> None:

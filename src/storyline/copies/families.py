@@ -17,7 +17,7 @@ import numpy as np
 import xxhash
 
 from storyline.copies.arrays import I64, forest
-from storyline.copies.fingerprints import DocPrint
+from storyline.copies.fingerprints import DocPrint, Prints
 from storyline.copies.metadata import parse_time
 from storyline.copies.records import COPY_RELATIONS, Family
 
@@ -53,7 +53,10 @@ class Joins:
         return rx != ry
 
 
-def members_from_prints(prints: Iterable[DocPrint]) -> dict[str, Member]:
+def members_from_prints(prints: Prints | Iterable[DocPrint]) -> dict[str, Member]:
+    if isinstance(prints, Prints):
+        rows = zip(prints.ids, prints.words.tolist(), prints.published, strict=True)
+        return {i: Member(words, published) for i, words, published in rows}
     return {p.id: Member(p.words, p.published) for p in prints}
 
 

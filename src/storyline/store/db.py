@@ -17,7 +17,7 @@ import numpy as np
 import orjson
 
 from storyline.article import Article, Origin, Paragraph, Rejected, Removal
-from storyline.copies import Copy, Doc, DocPrint, Family, Passage, Recalled, Relation
+from storyline.copies import Copy, Doc, DocPrint, Family, Passage, Prints, Recalled, Relation
 from storyline.copies.arrays import UINT32, UINT64
 from storyline.errors import NotFoundError, StoreError
 from storyline.records import made
@@ -332,21 +332,27 @@ class Store:
                 ),
             )
 
-    def copy_prints(self) -> Iterator[DocPrint]:
-        """The stored fingerprints of every article that has one."""
-        for aid, published, words, text_hash, signature, anchors in self.conn.execute(
+    def copy_prints(self) -> Prints:
+        """The stored fingerprints of every article that has one, as columns sorted by id (as
+        `find_candidates` takes them): no object per article."""
+        cur = self.conn.execute(
             "SELECT a.id, a.published, p.words, p.text_hash, p.signature, p.anchors"
-            " FROM copy_prints p JOIN articles a ON a.seq = p.article_seq"
-        ):
-            yield made(
-                DocPrint,
-                aid,
-                words,
-                text_hash & _U64,
-                np.frombuffer(signature, UINT32),
-                np.frombuffer(anchors, UINT64),
-                published,
-            )
+            " FROM copy_prints p JOIN articles a ON a.seq = p.article_seq ORDER BY a.id"
+        )
+        rows = cur.fetchall()
+        if not rows:
+            return Prints.of([])
+        ids, published, words, hashes, signatures, anchors = zip(*rows, strict=True)
+        counts = np.fromiter(map(len, anchors), dtype=np.int64, count=len(ids)) // 8
+        return Prints(
+            ids,
+            published,
+            np.array(words, dtype=np.int64),
+            np.array(hashes, dtype=np.int64).view(np.uint64),
+            np.frombuffer(b"".join(signatures), UINT32).reshape(len(ids), -1),
+            np.frombuffer(b"".join(anchors), UINT64),
+            np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+        )
 
     def keep_copy_prints(self, made_by: Any) -> None:
         """Drop the stored fingerprints unless `made_by` (the copy settings and version that
@@ -579,11 +585,8 @@ class Store:
             raise StoreError(f"bad search query {query!r}: {exc}") from exc
 
 
-_U64 = (1 << 64) - 1
-
-
 def _signed(value: int) -> int:
-    """A uint64 as SQLite's signed 64-bit integer (`& _U64` reads it back)."""
+    """A uint64 as SQLite's signed 64-bit integer (`copy_prints` reads it back as uint64)."""
     return value - (1 << 64) if value >> 63 else value
 
 
