@@ -198,7 +198,8 @@ def run_storyline_quick(ids: list[str], texts: list[str]) -> list[int]:
     labels = list(range(len(ids)))
     with fewer_collections():
         workers = default_workers()
-        docs = zip(ids, texts, itertools.repeat(None))
+        # in id order, as candidates are found: sorting the texts costs less than the prints
+        docs = ((ids[k], texts[k], None) for k in sorted(range(len(ids)), key=ids.__getitem__))
         for f in quick_families(fingerprint_columns(docs, workers=workers), workers=workers):
             for m in f.members:
                 labels[index[m]] = index[f.canonical]
