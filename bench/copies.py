@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import itertools
 import json
 import os
 import random
@@ -156,7 +155,7 @@ def _run_storyline(ids: list[str], texts: list[str], workers: int) -> list[int]:
         Edge,
         build_families,
         find_candidates,
-        fingerprint_all,
+        fingerprint_columns,
         members_from_prints,
         relate_candidates,
     )
@@ -164,9 +163,8 @@ def _run_storyline(ids: list[str], texts: list[str], workers: int) -> list[int]:
 
     index = {doc_id: k for k, doc_id in enumerate(ids)}
     _CORPUS.update(zip(ids, texts, strict=True))
-    docs = zip(ids, texts, itertools.repeat(None))  # (id, text, published), as a store gives
-    with _step("fingerprints"):
-        prints = sorted(fingerprint_all(docs, workers=workers), key=lambda p: p.id)
+    with _step("fingerprints"):  # as columns sorted by id, as a store gives them
+        prints = fingerprint_columns(_by_id(ids, texts), workers=workers)
     with _step("candidates"):
         candidates = find_candidates(prints, workers=workers)
     STEPS.update(candidates.stats)
@@ -198,12 +196,17 @@ def run_storyline_quick(ids: list[str], texts: list[str]) -> list[int]:
     labels = list(range(len(ids)))
     with fewer_collections():
         workers = default_workers()
-        # in id order, as candidates are found: sorting the texts costs less than the prints
-        docs = ((ids[k], texts[k], None) for k in sorted(range(len(ids)), key=ids.__getitem__))
-        for f in quick_families(fingerprint_columns(docs, workers=workers), workers=workers):
+        prints = fingerprint_columns(_by_id(ids, texts), workers=workers)
+        for f in quick_families(prints, workers=workers):
             for m in f.members:
                 labels[index[m]] = index[f.canonical]
     return labels
+
+
+def _by_id(ids: list[str], texts: list[str]) -> Iterator[tuple[str, str, None]]:
+    """(id, text, published) in id order, as candidates are found: sorting the texts costs less
+    than reordering their fingerprints (a million: 0.2 s against 3.4)."""
+    return ((ids[k], texts[k], None) for k in sorted(range(len(ids)), key=ids.__getitem__))
 
 
 def _outcome(copy: Any, joins: Joins, index: dict[str, int]) -> str:
