@@ -14,8 +14,8 @@
 (c) exact duplicates in bbc_news_2225 and reuters21578 (identical NFKC/casefolded/whitespace-
     collapsed text): recall of every such pair as `exact`, over the whole corpus.
 (d) impresso_passim_1900: every passim passage as a document; pairwise P/R of passim clusters
-    against our copy families (and against components of all relations), with the default
-    settings and with the OCR profile (`build --profile ocr`: these are OCR'd scans).
+    against our copy families (and against components of all relations, and quick families),
+    with the default settings and with the OCR profile (`build --profile ocr`: OCR'd scans).
 (e) labelled Reuters copies (bench/labels/): three samples of 80 pairs, each labelled by reading
     both texts and titles: SAME (one article refiled, updated, corrected) or a recurring report
     of another subject or occasion. `reuters_versions.jsonl`: drawn at random from the pairs
@@ -25,6 +25,7 @@
     after it: held out for 0.4.3). Which of them the run puts in one
     copy family: the precision of those calls on each sample, and the SAME pairs kept. (Drawn
     from one version's calls, a sample sees copies dropped, right or wrong, not new ones.)
+    The same for the families `quick_families` makes of Reuters.
 
 Results go to bench/results/eval_copies.json.
 """
@@ -291,9 +292,8 @@ def _quick_records(
     rows: list[dict[str, Any]], articles: Iterable[Article], settings: CopySettings
 ) -> dict[str, dict[str, Any]]:
     """Each gold pair as `quick_families` calls it: in one family, or not related."""
-    prints = [fingerprint(a) for a in articles]
-    family = {m: f.id for f in quick_families(prints, settings) for m in f.members}
-    alone = ("no family", "no family either")  # two articles in no family are not joined
+    family = _quick_family(articles, settings)
+    alone = (-1, -2)  # two articles in no family are not joined
     joined = {
         r["pair"]: family.get(r["a_id"], alone[0]) == family.get(r["b_id"], alone[1]) for r in rows
     }
@@ -301,6 +301,12 @@ def _quick_records(
         pair: {"relation": "same_family" if same else None, "rule": "quick", "figures": {}}
         for pair, same in joined.items()
     }
+
+
+def _quick_family(articles: Iterable[Article], settings: CopySettings) -> dict[str, int]:
+    """Each article's family by `quick_families` (by index; singletons left out)."""
+    families = quick_families([fingerprint(a) for a in articles], settings)
+    return {m: k for k, f in enumerate(families) for m in f.members}
 
 
 # --- (c) exact duplicates -------------------------------------------------------------------------
@@ -410,6 +416,7 @@ def eval_impresso(settings: CopySettings) -> dict[str, Any]:
         "all_relations_vs_clusters": _pairwise_pr(cluster, _components(report.copies, all_rel)),
         "largest_cluster": {"id": big, "size": sizes[big]},
         "families_vs_clusters_without_largest": _pairwise_pr(without_big, fam),
+        "quick_families_vs_clusters": _pairwise_pr(cluster, _quick_family(docs, settings)),
         "predicted": report.stats,
         "seconds": round(seconds, 2),
     }
@@ -511,6 +518,7 @@ def main() -> int:
             f" in {r['seconds']} s"
         )
         print(f"    predicted {r['predicted']}")
+    reuters_quick = _quick_family(load_jsonl_corpus("reuters21578"), settings)
     for sample, path in LABELLED.items():
         key = "labelled_reuters" if sample == "first" else f"labelled_reuters_{sample}"
         lab = out[key] = eval_labelled(path, families["reuters21578"])
@@ -520,6 +528,11 @@ def main() -> int:
             f" {lab['same_kept']}/{lab['same']})"
         )
         print(f"    wrongly joined: {', '.join(lab['wrongly_joined']) or 'none'}")
+        quick = out[f"{key}_quick"] = eval_labelled(path, reuters_quick)
+        print(
+            f"    quick families: precision {quick['precision']:.3f} ({quick['in_one_family']}"
+            f" in one family; SAME kept {quick['same_kept']}/{quick['same']})"
+        )
 
     for profile in () if args.quick else ("news", "ocr"):
         imp = eval_impresso(PROFILES[profile])
@@ -530,6 +543,7 @@ def main() -> int:
         )
         size = imp["largest_cluster"]["size"]
         print(f"    families vs passim clusters, pairwise: {_pr(imp['families_vs_clusters'])}")
+        print(f"    quick families vs passim clusters: {_pr(imp['quick_families_vs_clusters'])}")
         print(
             f"    without the largest cluster ({size} passages):"
             f" {_pr(imp['families_vs_clusters_without_largest'])}"
