@@ -61,6 +61,13 @@ def distinct_merged(parts: list[A]) -> A:
     return ordered[_firsts(ordered)]
 
 
+def run_bounds(counts: I64) -> I64:
+    """Where each of consecutive runs of `counts` items begins, then where the last one ends."""
+    out = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
+
+
 def runs(sorted_values: A) -> tuple[I64, I64]:
     """Start and length of each run of equal values in a sorted array."""
     starts = np.flatnonzero(_firsts(sorted_values)).astype(np.int64)

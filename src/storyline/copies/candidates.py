@@ -283,11 +283,12 @@ def anchor_pairs(
     are then summed.
     """
     n_docs = len(prints)
-    counts = np.where(include, prints.anchor_counts(), 0)
+    anchors = prints.anchor_counts()
+    counts = np.where(include, anchors, 0)
     if counts.sum() == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.uint64)
-    all_h = prints.anchors[np.repeat(include, prints.anchor_counts())]
+    all_h = prints.anchors[np.repeat(include, anchors)]
     all_d = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
     # each partition's entries, in their order: one stable sort of the small partition
     # numbers (numpy sorts 8-bit keys by radix), not a pass over every entry per partition

@@ -20,7 +20,7 @@ import xxhash
 
 from storyline.article import Article
 from storyline.copies import _kernels
-from storyline.copies.arrays import I64, INT64, U64, UINT64, distinct
+from storyline.copies.arrays import I64, INT64, U64, UINT64, distinct, run_bounds
 from storyline.copies.records import DEFAULTS, CopySettings
 from storyline.copies.tokens import Tokens, text_hashes, tokenize
 from storyline.records import made
@@ -172,8 +172,8 @@ class Prints:
             return self
         rows = np.array(order, dtype=np.int64)
         counts = self.anchor_counts()[rows]
-        bounds = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        at = np.repeat(self.bounds[rows] - bounds[:-1], counts) + np.arange(bounds[-1])
+        starts = run_bounds(counts)
+        at = np.repeat(self.bounds[rows] - starts[:-1], counts) + np.arange(starts[-1])
         return Prints(
             tuple(self.ids[k] for k in order),
             tuple(self.published[k] for k in order),
@@ -181,7 +181,7 @@ class Prints:
             self.text_hashes[rows],
             self.signatures[rows],
             self.anchors[at],
-            bounds,
+            starts,
         )
 
     @staticmethod
@@ -198,7 +198,7 @@ class Prints:
             if n
             else np.zeros((0, 0), dtype=np.uint32),
             np.concatenate([p.anchors for p in prints]) if n else np.zeros(0, dtype=np.uint64),
-            np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+            run_bounds(counts),
         )
 
     @staticmethod
@@ -207,7 +207,6 @@ class Prints:
         parts = [p for p in parts if len(p)]  # an empty part has no signature width
         if not parts:
             return Prints.of([])
-        offsets = np.cumsum([0] + [len(p.anchors) for p in parts[:-1]])
         return Prints(
             tuple(x for p in parts for x in p.ids),
             tuple(x for p in parts for x in p.published),
@@ -215,9 +214,7 @@ class Prints:
             np.concatenate([p.text_hashes for p in parts]),
             np.concatenate([p.signatures for p in parts]),
             np.concatenate([p.anchors for p in parts]),
-            np.concatenate(
-                [[0]] + [p.bounds[1:] + off for p, off in zip(parts, offsets.tolist(), strict=True)]
-            ).astype(np.int64),
+            run_bounds(np.concatenate([p.anchor_counts() for p in parts])),
         )
 
 

@@ -18,7 +18,7 @@ import orjson
 
 from storyline.article import Article, Origin, Paragraph, Rejected, Removal
 from storyline.copies import Copy, Doc, DocPrint, Family, Passage, Prints, Recalled, Relation
-from storyline.copies.arrays import UINT32, UINT64
+from storyline.copies.arrays import UINT32, UINT64, run_bounds
 from storyline.errors import NotFoundError, StoreError
 from storyline.records import made
 from storyline.store.migrations import MIGRATIONS
@@ -351,7 +351,7 @@ class Store:
             np.array(hashes, dtype=np.int64).view(np.uint64),
             np.frombuffer(b"".join(signatures), UINT32).reshape(len(ids), -1),
             np.frombuffer(b"".join(anchors), UINT64),
-            np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+            run_bounds(counts),
         )
 
     def keep_copy_prints(self, made_by: Any) -> None:
