@@ -9,6 +9,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+import xxhash
 
 from storyline.copies import _kernels
 from storyline.copies.arrays import forest, stable_argsort
@@ -19,8 +20,8 @@ from storyline.copies.fingerprints import (
     ngram_index,
     permutations,
 )
-from storyline.copies.patterns import WORD
-from storyline.copies.tokens import Token, text_hashes, tokenize
+from storyline.copies.patterns import NUMBER_WORDS, WORD
+from storyline.copies.tokens import Token, _token, text_hashes, tokenize
 
 # characters at every boundary of patterns.WORD: separators of numbers, apostrophes, line-break
 # hyphens, non-ASCII letters and digits (Arabic-Indic "٠١" are decimal, "²½" numeric only),
@@ -169,6 +170,38 @@ def test_hashes_are_the_token_hashes_of_the_words() -> None:
     flat, counts = text_hashes(texts)
     assert flat.tolist() == [h for t in texts for h in tokenize(t).hashes.tolist()]
     assert counts.tolist() == [5, 0, 1]
+
+
+def test_short_ascii_words_are_made_in_c_as_the_python_token_makes_them() -> None:
+    made: list[str] = []
+
+    def make(raw: str) -> Token:
+        made.append(raw)
+        return _token(raw)
+
+    rng = random.Random(5)
+    # every length the C hash takes (1 to 16) and past it, cases, digits first or not, number
+    # words, figures and OCR'd words ("10th", "5csi"), separators, apostrophes, line-break joins
+    words = ["".join(rng.choice("aZ9_'`,.-/") for _ in range(n)) for n in range(1, 20)]
+    words += [
+        "".join(rng.choice("aBcXyZ0189_'`") for _ in range(rng.randint(1, 18))) for _ in range(3000)
+    ]
+    words += ["Seven", "HALF", "10th", "1980s", "45bn", "5csi", "3mln", "5,456,000", "6-3/16"]
+    words += ["Vau-\nclier", "don`t", "internationalisation", "é", "café"]
+    text = " ".join(words)
+    c_made = _kernels.word_table(make, NUMBER_WORDS)
+    python_made = _kernels.word_table(_token)
+    assert _kernels.tokens(text, c_made) == _kernels.tokens(text, python_made)
+    # the Python function made only what C does not: long, joined or non-ASCII words
+    assert made and all(len(w) > 16 or "\n" in w or not w.isascii() for w in made)
+    found, *_ = _kernels.tokens(text, c_made)
+    assert set(found) >= {"seven", "half", "5.456.000", "don't", "vauclier", "café"}
+    hashes, _ = _kernels.hashes(found, c_made)
+    assert np.frombuffer(hashes, np.uint64).tolist() == [
+        xxhash.xxh3_64_intdigest(w.encode()) for w in found
+    ]
+    with pytest.raises(TypeError, match="numbers"):
+        _kernels.word_table(make, ["one"])  # type: ignore[arg-type]
 
 
 def test_a_failing_table_raises_and_bad_tokens_are_refused() -> None:

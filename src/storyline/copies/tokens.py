@@ -8,7 +8,8 @@ not a figure); tokens inside quotation marks are flagged too. Each word also
 gets a hash (xxh3 of its normal form: never Python's salted `hash()`, so the same on every run
 and machine), which fingerprints and alignment seeds are made of.
 Words are found, and looked up in a table of what they stand for (`Token`), by the C scanner in
-`_kernels.c` (it matches `patterns.WORD` exactly); only a word's first sighting runs Python.
+`_kernels.c` (it matches `patterns.WORD` exactly); only a word's first sighting makes its token,
+in C for a short ASCII word (as `_token` does: tests compare them), else by `_token`.
 Quotations are found in C too (`_kernels.quoted`, by the marks in `patterns`): a quote left open
 ends with its paragraph, as news style leaves it open across paragraphs.
 """
@@ -112,11 +113,15 @@ class _Words:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.table = _kernels.word_table(_token)
+        self.table = self._new()
+
+    @staticmethod
+    def _new() -> _kernels.Table:
+        return _kernels.word_table(_token, NUMBER_WORDS)  # short ASCII words made in C
 
     def bound(self) -> None:
         if _kernels.table_size(self.table) > self.limit:
-            self.table = _kernels.word_table(_token)
+            self.table = self._new()
 
 
 _WORDS = _Words(limit=1 << 20)
