@@ -662,7 +662,7 @@ def test_minhash_is_the_minimum_of_every_permutation() -> None:
     rng = np.random.default_rng(3)
     shingles = rng.integers(0, 2**64 - 1, size=50, dtype=np.uint64)
     starts = np.array([0, 7, 8, 30], dtype=np.int64)
-    for perms in (16, 13, 128):  # whole vector lanes, a tail, the default
+    for perms in (16, 13, 128, 77):  # no whole block, a tail, the default, blocks and a tail
         a, b = permutations(perms, 5)
         got = minhash_rows(shingles, starts, perms, 5)
         for k, (lo, hi) in enumerate(zip(starts, [*starts[1:], len(shingles)], strict=True)):
