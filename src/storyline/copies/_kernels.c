@@ -375,10 +375,9 @@ static int called_token(const Table *t, Slot *made) {
     return flag < 0 || (made->hash == (uint64_t)-1 && PyErr_Occurred()) ? -1 : 0;
 }
 
-/* The slot of text[start:end]: found, or made (by the table's function) and kept; NULL on an
-   error. Read it at once: the next call may move the slots. */
-static const Slot *lookup(Table *t, PyObject *text, const Chars *s, Py_ssize_t start, Py_ssize_t end) {
-    uint64_t key = chars_key(s, start, end);
+/* The slot of text[start:end] (whose chars_key is `key`): found, or made (by the table's
+   function) and kept; NULL on an error. Read it at once: the next call may move the slots. */
+static const Slot *lookup(Table *t, PyObject *text, const Chars *s, Py_ssize_t start, Py_ssize_t end, uint64_t key) {
     for (Py_ssize_t i = (Py_ssize_t)(key & (uint64_t)t->mask); t->slots[i].key; i = (i + 1) & t->mask)
         if (t->slots[i].key == key && same_chars(&t->slots[i], s, start, end))
             return &t->slots[i];
@@ -479,6 +478,44 @@ static PyObject *as_bytes(Int64s *a) {
     return PyBytes_FromStringAndSize((const char *)a->items, a->len * (Py_ssize_t)sizeof(int64_t));
 }
 
+/* A text's words, one ahead: the next word's slot is fetched into the cache while the current
+   one is looked up (a corpus's table outgrows the cache, and waiting for a slot was a third of
+   a lookup). */
+typedef struct {
+    Chars s;
+    Py_ssize_t pos, start, end, next_start, next_end;
+    uint64_t key, next_key;
+    int ahead; /* a next word was found */
+} Words;
+
+static void read_ahead(Words *w, const Table *t) {
+    w->ahead = next_word(&w->s, &w->pos, &w->next_start, &w->next_end);
+    if (w->ahead) {
+        w->next_key = chars_key(&w->s, w->next_start, w->next_end);
+        __builtin_prefetch(&t->slots[w->next_key & (uint64_t)t->mask]);
+    }
+}
+
+/* 0, or -1 when `text` is no str. */
+static int words_of(PyObject *text, const Table *t, Words *w) {
+    w->pos = 0;
+    if (chars_of(text, &w->s) < 0)
+        return -1;
+    read_ahead(w, t);
+    return 0;
+}
+
+/* 1 and the next word's bounds and key in w->start, w->end, w->key; 0 at the end. */
+static int words_next(Words *w, const Table *t) {
+    if (!w->ahead)
+        return 0;
+    w->start = w->next_start;
+    w->end = w->next_end;
+    w->key = w->next_key;
+    read_ahead(w, t);
+    return 1;
+}
+
 PyDoc_STRVAR(tokens_doc,
              "tokens(text, table) -> (words, hashes, flags, starts, ends)\n\n"
              "For every word w of `text`, in order, its token (word, hash, flag) from `table`: the\n"
@@ -492,20 +529,19 @@ static PyObject *tokens(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     PyObject *text = args[0], *words = NULL, *result = NULL;
     Table *t = table_of(args[1]);
-    Chars s;
+    Words w;
     Int64s hashes = {0}, starts = {0}, ends = {0}, found = {0}; /* found: the words, borrowed */
     Bytes flags = {0};
-    if (t == NULL || chars_of(text, &s) < 0)
+    if (t == NULL || words_of(text, t, &w) < 0)
         goto done;
-    Py_ssize_t pos = 0, start, end;
-    while (next_word(&s, &pos, &start, &end)) {
-        const Slot *slot = lookup(t, text, &s, start, end);
+    while (words_next(&w, t)) {
+        const Slot *slot = lookup(t, text, &w.s, w.start, w.end, w.key);
         if (slot == NULL)
             goto done;
         uint64_t hash = slot->hash;
         uint8_t flag = slot->flag;
         if (push(&found, (int64_t)(intptr_t)slot->norm) < 0 || push(&hashes, (int64_t)hash) < 0 ||
-            push_byte(&flags, flag) < 0 || push(&starts, start) < 0 || push(&ends, end) < 0)
+            push_byte(&flags, flag) < 0 || push(&starts, w.start) < 0 || push(&ends, w.end) < 0)
             goto done;
     }
     /* the table holds every word until this returns: the tuple takes its references now */
@@ -528,12 +564,11 @@ done:
 
 /* Appends the hash of every word of `text` to `values`; 0, or -1 on an error. */
 static int text_hashes(PyObject *text, Table *t, Int64s *values) {
-    Chars s;
-    if (chars_of(text, &s) < 0)
+    Words w;
+    if (words_of(text, t, &w) < 0)
         return -1;
-    Py_ssize_t pos = 0, start, end;
-    while (next_word(&s, &pos, &start, &end)) {
-        const Slot *slot = lookup(t, text, &s, start, end);
+    while (words_next(&w, t)) {
+        const Slot *slot = lookup(t, text, &w.s, w.start, w.end, w.key);
         if (slot == NULL || push(values, (int64_t)slot->hash) < 0)
             return -1;
     }
