@@ -27,8 +27,13 @@ family's first and so the fewest alignments that could verify them; copies insid
 joined already; partial reuse; rejections, by the generators that proposed them) and CPU per
 aligned pair.
 
+With --repeat N, the engines run in N rounds, one after another in each round, and each
+engine's time is the median of its N (all N are kept in `runs_s`; peak RSS is the largest): a
+second's run swings by a tenth from one minute to the next on a shared machine.
+
     .venv/bin/python bench/copies.py [--scale 100000] [--engines storyline,storyline-quick,rensa]
-        [--text-dedup-python /path/to/venv/bin/python] [--out bench/results/copies_speed.json]
+        [--repeat 5] [--text-dedup-python /path/to/venv/bin/python]
+        [--out bench/results/copies_speed.json]
 """
 
 from __future__ import annotations
@@ -331,9 +336,23 @@ def run_child(python: str, engine: str, corpus: Path, labels: Path) -> dict[str,
         env=os.environ | {"PYTHONPATH": str(BENCH.parent / "src")},
     )
     if done.returncode:
-        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+        return {"error": "failed: " + (done.stderr.strip().splitlines() or [""])[-1]}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """An engine's runs as one: the run of median time (the lower middle one of an even count),
+    every run's time, and the largest peak RSS of any."""
+    if "error" in runs[-1]:
+        return runs[-1]
+    r = dict(sorted(runs, key=lambda run: run["seconds"])[(len(runs) - 1) // 2])
+    r["runs_s"] = [round(run["seconds"], 3) for run in runs]
+    for key in ("peak_rss_mb", "worker_peak_rss_mb"):
+        r[key] = max(run[key] for run in runs)
+    r["articles_per_s"] = r["articles"] / r["seconds"]
+    r["mb_per_s"] = r["mb"] / r["seconds"]
+    return r
 
 
 def dev_scores(rows: list[dict[str, str]], ids: list[str], labels: list[int]) -> dict[str, float]:
@@ -364,6 +383,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=int, default=0, help="replicate Reuters up to this many")
     ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--repeat", type=int, default=1, help="rounds; each time is the median")
     ap.add_argument("--text-dedup-python", help="interpreter that has text-dedup installed")
     ap.add_argument("--out", type=Path, default=BENCH / "results" / "copies_speed.json")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -380,16 +400,18 @@ def main() -> None:
         write_corpus(corpus, args.scale)
         rows = write_dev(dev)
         dev_ids, _ = read_corpus(dev)
-        for engine in args.engines.split(","):
-            python = interpreter(engine, args.text_dedup_python)
+        engines = {e: interpreter(e, args.text_dedup_python) for e in args.engines.split(",")}
+        runs: dict[str, list[dict[str, Any]]] = {e: [] for e in engines}
+        for _ in range(args.repeat):
+            for engine, python in engines.items():
+                if python and "error" not in (runs[engine] or [{}])[-1]:
+                    runs[engine].append(run_child(python, engine, corpus, labels))
+        for engine, python in engines.items():
             if python is None:
                 results[engine] = {"error": "not installed"}
-                print(f"{engine:>15}: not installed")
                 continue
-            r = run_child(python, engine, corpus, labels)
+            r = _median_run(runs[engine])
             if "error" not in r:
-                r["articles_per_s"] = r["articles"] / r["seconds"]
-                r["mb_per_s"] = r["mb"] / r["seconds"]
                 d = run_child(python, engine, dev, labels)
                 if "error" not in d:
                     d = dev_scores(rows, dev_ids, json.loads(labels.read_text()))
@@ -404,10 +426,11 @@ def report(results: dict[str, dict[str, Any]]) -> None:
     ours = {e: results[e] for e in OURS if "articles_per_s" in results.get(e, {})}
     for engine, r in results.items():
         if "error" in r:
-            print(f"{engine:>15}: failed: {r['error']}")
+            print(f"{engine:>15}: {r['error']}")
             continue
+        median = f" (median of {len(r['runs_s'])}: {r['runs_s']})" if len(r["runs_s"]) > 1 else ""
         line = (
-            f"{engine:>15}: {r['articles']:,} articles in {r['seconds']:.1f} s = "
+            f"{engine:>15}: {r['articles']:,} articles in {r['seconds']:.2f} s{median} = "
             f"{r['articles_per_s']:,.0f} articles/s, {r['mb_per_s']:.2f} MB/s, peak RSS "
             f"{r['peak_rss_mb']:,.0f} MB (largest worker {r['worker_peak_rss_mb']:,.0f} MB)"
         )
