@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 # unless the user has chosen: it only sets how long an idle thread waits.
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
-__version__ = "0.4.10"
+__version__ = "0.4.11"
 
 __all__ = ["Storyline", "__version__"]
 
