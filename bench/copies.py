@@ -390,6 +390,8 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--labels", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
     if args.child:
         child(args.child, args.corpus, args.labels)
         return

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 # numpy's OpenBLAS keeps its threads spinning for 2**28 cycles after loading and after each
 # call before they sleep: a tenth of a second of a core (9% of the CPU samples of a run
 # fingerprinting Reuters on 2 cores), taken from storyline's worker processes. 2**4 cycles,
-# unless the user has chosen: it only sets how long an idle thread waits.
+# unless the user has chosen: it only sets how long an idle thread waits. It takes effect
+# only when storyline is imported before numpy, and child processes inherit it.
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
 __version__ = "0.4.11"

@@ -273,6 +273,10 @@ static int table_grow(Table *t) {
     return 0;
 }
 
+/* Tokens are made in C where xxh3 below reads bytes as xxHash does (little-endian) and 64-bit
+   products have a 128-bit type; elsewhere every token is made by the table's function. */
+#if defined(__SIZEOF_INT128__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+
 /* XXH3-64 (seed 0) of 1 to 16 bytes, as xxHash computes it (its specification's short-input
    paths, with the first 56 bytes of its default secret); tests check it against `xxhash`. */
 static const uint8_t XXH3_SECRET[56] = {
@@ -284,7 +288,7 @@ static const uint8_t XXH3_SECRET[56] = {
 
 static inline uint64_t le64(const uint8_t *p) {
     uint64_t v;
-    memcpy(&v, p, 8); /* x86 and ARM Linux are little-endian */
+    memcpy(&v, p, 8);
     return v;
 }
 
@@ -325,13 +329,14 @@ static uint64_t xxh3_short(const uint8_t *in, size_t len) {
     return h ^ (h >> 32);
 }
 
-/* The token of an ASCII word of at most 16 characters not joined across a line break, made
-   here as `tokens._token` makes it (normal form, xxh3 hash, figure flag), without calling the
-   table's function: a fifth of its cost, paid once for each word every worker meets.
-   1: made; 0: not such a word; -1: an error. */
+/* The token of an ASCII word of 1 to 16 characters, made here as `tokens._token` makes it
+   (normal form, xxh3 hash, figure flag), without calling the table's function: a fifth of its
+   cost, paid once for each word every worker meets. A word that starts with a letter and is
+   joined across a line break ("Vau-\nclier") is left to the function, which takes the hyphen
+   out. 1: made; 0: not such a word; -1: an error. */
 static int ascii_token(const Table *t, PyObject *word, Slot *made) {
     Py_ssize_t len = PyUnicode_GET_LENGTH(word);
-    if (!PyUnicode_IS_ASCII(word) || len > 16)
+    if (!PyUnicode_IS_ASCII(word) || len == 0 || len > 16)
         return 0;
     const char *raw = (const char *)PyUnicode_DATA(word);
     uint8_t norm[16];
@@ -359,6 +364,9 @@ static int ascii_token(const Table *t, PyObject *word, Slot *made) {
     made->flag = (uint8_t)flag;
     return 1;
 }
+#else
+static int ascii_token(const Table *t, PyObject *word, Slot *made) { return 0; }
+#endif
 
 /* made->word's token, from the table's function; 0, or -1 on an error. */
 static int called_token(const Table *t, Slot *made) {
@@ -405,7 +413,7 @@ static const Slot *lookup(Table *t, PyObject *text, const Chars *s, Py_ssize_t s
 }
 
 PyDoc_STRVAR(word_table_doc,
-             "word_table(make, numbers=None) -> table\n\n"
+             "word_table(make, numbers=None, /) -> table\n\n"
              "An empty table of words seen: the kernels look each word as written up there, and\n"
              "call make(word) (a tuple: normal form, hash below 2**64, flag) on first sight.\n"
              "Given `numbers` (a set of number words), a short ASCII word's token is made in C\n"
@@ -961,10 +969,11 @@ done:
     return result;
 }
 
-#define PERM_BLOCK 64 /* permutations whose minimums stay in registers: 8 AVX-512 vectors (24 with a, b) */
+#define PERM_BLOCK 64 /* minimums kept in registers: 8 AVX-512 vectors (24 with a, b, of 32) */
 
 /* One MinHash signature, PERM_BLOCK permutations at a time over all the shingles, so that their
-   minimums stay in registers instead of a store and load per shingle (2x faster). The loop over
+   minimums stay in registers (AVX-512's: AVX2 has too few and spills some) instead of a store
+   and load per shingle (2x faster). The loop over
    a block vectorises where the CPU multiplies 64-bit lanes (AVX-512DQ), 4x faster; gcc compiles
    a version per CPU level and picks one at load. */
 #if defined(__x86_64__) && defined(__GLIBC__) && !defined(__clang__) && __GNUC__ >= 11 /* ifunc, v4 */

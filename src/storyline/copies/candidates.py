@@ -89,7 +89,7 @@ class Candidates:
         return [(self.ids[i], self.ids[j]) for i, j in self.pairs.tolist()]
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)  # a group of L members: L**2 * 8 bytes
 def _upper_pairs(length: int) -> tuple[I64, I64]:
     """Positions (i, j), i < j, of every pair in a group of `length`: made once per length, not
     once per length per partition (a tenth of the candidate step on Reuters)."""
