@@ -973,9 +973,9 @@ done:
 
 /* One MinHash signature, PERM_BLOCK permutations at a time over all the shingles, so that their
    minimums stay in registers (AVX-512's: AVX2 has too few and spills some) instead of a store
-   and load per shingle (2x faster). The loop over
-   a block vectorises where the CPU multiplies 64-bit lanes (AVX-512DQ), 4x faster; gcc compiles
-   a version per CPU level and picks one at load. */
+   and load per shingle (2x faster). The loop over a block vectorises where the CPU multiplies
+   64-bit lanes (AVX-512DQ), 4x faster; gcc compiles a version per CPU level and picks one at
+   load. */
 #if defined(__x86_64__) && defined(__GLIBC__) && !defined(__clang__) && __GNUC__ >= 11 /* ifunc, v4 */
 __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
